@@ -1,0 +1,76 @@
+"""Liveness of the parts the app depends on: ``/healthz`` and the worker heartbeat.
+
+Load balancers and ``docker compose`` probe ``/healthz``. It answers 503 when the
+database or the broker is unreachable; a silent worker is reported but does not
+fail the check, because the web process still serves pages without it.
+"""
+
+import logging
+import time
+from typing import Any
+
+from celery import shared_task
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from mentorship.celery import app
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_KEY = "health:worker-heartbeat"
+
+
+@shared_task(name="mentorship.health.heartbeat")
+def heartbeat() -> float:
+    """Record that a worker is alive; beat schedules it every 30 seconds."""
+    now = time.time()
+    cache.set(HEARTBEAT_KEY, now, timeout=None)
+    return now
+
+
+def check_database() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any driver error means "down"
+        logger.warning("health: database unreachable: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def check_broker() -> dict[str, Any]:
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=1)
+            transport = conn.transport_cls
+    except Exception as exc:
+        logger.warning("health: broker unreachable: %s", exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+    return {"ok": True, "transport": transport}
+
+
+def check_worker() -> dict[str, Any]:
+    try:
+        last_seen = cache.get(HEARTBEAT_KEY)
+    except Exception:
+        last_seen = None
+    if last_seen is None:
+        return {"seen": False}
+    return {"seen": True, "seconds_ago": round(time.time() - float(last_seen), 1)}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database, broker = check_database(), check_broker()
+    healthy = database["ok"] and broker["ok"]
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": database,
+        "broker": broker,
+        "worker": check_worker(),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,69 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+requires_redis = pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs a real Redis: set REDIS_URL (CI does)"
+)
+requires_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL: set DATABASE_URL (CI does)",
+)
+
+
+def venv_bin(name: str) -> str:
+    """A console script of the environment running the tests."""
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else shutil.which(name) or name
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker in its own process, with the test run's environment."""
+    log = (tmp_path / "worker.log").open("wb")
+    process = subprocess.Popen(
+        [
+            venv_bin("celery"),
+            "-A",
+            "mentorship",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mentorship.settings"},
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):  # type: ignore[no-untyped-def]
+    """Poll until predicate() is truthy; return its value, or fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

@@ -1,0 +1,45 @@
+import pytest
+from django.test import Client
+
+from mentorship.celery import app
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_unreachable(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Port 9 (discard) has no Redis behind it on any test machine.
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["broker"]["ok"] is False
+    assert body["database"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_unreachable(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    def broken_cursor(*args: object, **kwargs: object) -> None:
+        raise connection.Database.OperationalError("database is down")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"]["ok"] is False
+
+
+def test_home_page_renders(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Medical Mentorship" in response.content
