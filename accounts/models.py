@@ -1,14 +1,30 @@
-from typing import Any
+"""Who people are: users, programs and roles, the specialty taxonomy, and profiles.
 
+The choice values below are the shared vocabulary of the pure scoring code in
+``matching/scoring.py``: keep the two in step.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.validators import validate_npi, validate_slots, validate_timezone
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email), **extra_fields)
@@ -16,19 +32,19 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
         return self._create_user(email, password, **extra_fields)
 
-    def get_by_natural_key(self, username: str | None) -> "User":
+    def get_by_natural_key(self, username: str | None) -> User:
         # Email addresses are matched case-insensitively at login.
         return self.get(email__iexact=username)
 
@@ -38,7 +54,9 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
-    timezone = models.CharField(max_length=64, default="UTC", help_text="IANA name, e.g. America/Chicago.")
+    timezone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_timezone], help_text="IANA name, e.g. America/Chicago."
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -53,3 +71,564 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email.split("@")[0]
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_active and self.is_staff
+
+    @property
+    def role(self) -> str | None:
+        """The role in the default program: mentee, mentor or coordinator."""
+        if self.is_coordinator:
+            return Membership.Role.COORDINATOR
+        membership = self.memberships.filter(program__is_default=True).first()
+        return membership.role if membership else None
+
+
+# --- Specialty taxonomy ---------------------------------------------------------------
+
+
+class Family(models.Model):
+    """A broad family of fields: surgical, primary care, hospital-based, ..."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "families"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Board(models.Model):
+    """An ABMS member board."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialtyQuerySet(models.QuerySet["Specialty"]):
+    def primary(self) -> SpecialtyQuerySet:
+        return self.filter(parent__isnull=True)
+
+    def subspecialties(self) -> SpecialtyQuerySet:
+        return self.filter(parent__isnull=False)
+
+
+class Specialty(models.Model):
+    """A specialty or, when it has a parent, a subspecialty; loaded from accounts/taxonomy.py."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=200)
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="specialties")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subspecialties")
+    families = models.ManyToManyField(Family, related_name="specialties")
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+
+    objects = SpecialtyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "specialties"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="accounts_specialty_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        # "Sports Medicine (Family Medicine)": the same subspecialty exists under several boards.
+        return f"{self.name} ({self.parent.name})" if self.parent_id and self.parent else self.name
+
+
+# --- Programs and roles ---------------------------------------------------------------
+
+
+def default_weights() -> dict[str, float]:
+    from matching.scoring import DEFAULT_WEIGHTS
+
+    return dict(DEFAULT_WEIGHTS)
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def default(self) -> Program:
+        return self.get(is_default=True)
+
+
+class Program(models.Model):
+    """A mentorship program with its own rules; one default program exists out of the box."""
+
+    class RequestMode(models.TextChoices):
+        MENTEE = "mentee", "Mentees request mentors"
+        COORDINATOR = "coordinator", "Coordinators match only"
+        BOTH = "both", "Both"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(default=False)
+    approval_required = models.BooleanField(
+        default=True, help_text="Accepted requests wait for a coordinator's approval."
+    )
+    request_mode = models.CharField(max_length=20, choices=RequestMode.choices, default=RequestMode.BOTH)
+    max_open_requests = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    checkin_cadence_days = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    withdraw_other_long_term_requests = models.BooleanField(
+        default=True, help_text="When a long-term match goes live, withdraw the mentee's other long-term requests."
+    )
+    weights = models.JSONField(default=default_weights, help_text="Matching weight of each score component.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="accounts_program_one_default"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from matching.scoring import DEFAULT_WEIGHTS
+
+        if not isinstance(self.weights, dict):
+            raise ValidationError({"weights": "Weights must be an object of component: number."})
+        unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
+        if unknown:
+            raise ValidationError({"weights": f"Unknown components: {', '.join(sorted(unknown))}."})
+        for name, value in self.weights.items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                raise ValidationError({"weights": f"The weight of {name} must be a number of 0 or more."})
+        if not any(self.weights.values()):
+            raise ValidationError({"weights": "At least one weight must be above 0."})
+
+
+class Membership(models.Model):
+    """One user, one role per program."""
+
+    class Role(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+        COORDINATOR = "coordinator", "Coordinator"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "program"], name="accounts_membership_one_role_per_program"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} in {self.program}"
+
+
+# --- Shared vocabulary ------------------------------------------------------------------
+
+
+class Topic(models.TextChoices):
+    SPECIALTY_CHOICE = "specialty_choice", "Choosing a specialty"
+    MED_SCHOOL_ADMISSIONS = "med_school_admissions", "Medical school admissions"
+    RESIDENCY_APPLICATIONS = "residency_applications", "Residency applications"
+    FELLOWSHIP_APPLICATIONS = "fellowship_applications", "Fellowship applications"
+    PERSONAL_STATEMENT = "personal_statement", "Personal statement"
+    MOCK_INTERVIEW = "mock_interview", "Mock interviews"
+    RESEARCH = "research", "Research"
+    GRANT_WRITING = "grant_writing", "Grant writing"
+    PRESENTATIONS = "presentations", "Presentations"
+    BOARD_EXAMS = "board_exams", "Board exams"
+    CLINICAL_SKILLS = "clinical_skills", "Clinical skills"
+    CAREER_PLANNING = "career_planning", "Career planning"
+    WORK_LIFE_BALANCE = "work_life_balance", "Work-life balance"
+    LEADERSHIP = "leadership", "Leadership"
+    WELLNESS = "wellness", "Wellness"
+    DIVERSITY_EQUITY = "diversity_equity", "Diversity and equity in medicine"
+    GLOBAL_HEALTH = "global_health", "Global health"
+    ACADEMIC_MEDICINE = "academic_medicine", "Academic medicine"
+    PRIVATE_PRACTICE = "private_practice", "Private practice"
+    NETWORKING = "networking", "Networking and introductions"
+
+
+class Kind(models.TextChoices):
+    LONG_TERM = "long_term", "Long-term mentorship"
+    SHORT_TERM = "short_term", "Short-term mentorship"
+    TASK = "task", "A single task"
+
+
+class MeetingMode(models.TextChoices):
+    VIDEO = "video", "Video call"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+
+
+class Language(models.TextChoices):
+    EN = "en", "English"
+    ES = "es", "Spanish"
+    ZH = "zh", "Chinese"
+    HI = "hi", "Hindi"
+    AR = "ar", "Arabic"
+    FR = "fr", "French"
+    VI = "vi", "Vietnamese"
+    KO = "ko", "Korean"
+    TL = "tl", "Tagalog"
+    PT = "pt", "Portuguese"
+    RU = "ru", "Russian"
+    UR = "ur", "Urdu"
+    BN = "bn", "Bengali"
+    FA = "fa", "Persian"
+    HT = "ht", "Haitian Creole"
+    PL = "pl", "Polish"
+    DE = "de", "German"
+    JA = "ja", "Japanese"
+    YO = "yo", "Yoruba"
+    ASL = "ase", "American Sign Language"
+
+
+class Contribution(models.TextChoices):
+    """What a mentee can offer a mentor in return."""
+
+    RESEARCH = "research", "Help with research and lab projects"
+    CLINICAL = "clinical", "Help with clinical work"
+    GRANTS = "grants", "Grant writing"
+    PRESENTATIONS = "presentations", "Preparing presentations"
+    DATA_ANALYSIS = "data_analysis", "Data analysis"
+    TEACHING = "teaching", "Teaching and outreach"
+
+
+class Importance(models.TextChoices):
+    NONE = "none", "Doesn't matter"
+    NICE = "nice", "Nice to have"
+    IMPORTANT = "important", "Important"
+    MUST = "must", "Must"
+
+
+# --- Profiles ---------------------------------------------------------------------------
+
+
+class ProfileBase(models.Model):
+    """Fields both sides share: when, how and in which languages they meet."""
+
+    bio = models.TextField(blank=True, max_length=2000)
+    kinds = models.JSONField(default=list, blank=True)
+    topics = models.JSONField(default=list, blank=True)
+    availability = models.JSONField(
+        default=list, blank=True, validators=[validate_slots], help_text="Weekly slots in the user's timezone."
+    )
+    meeting_modes = models.JSONField(default=list, blank=True)
+    region = models.CharField(
+        max_length=40, blank=True, help_text="Where you could meet in person, e.g. US-MA (country-state)."
+    )
+    languages = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # (field name, is it filled) pairs that make up the completeness indicator.
+    completeness_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def completeness(self) -> int:
+        """Percentage of the profile's important fields that are filled."""
+        fields = self.completeness_fields
+        filled = sum(1 for name in fields if self._is_filled(name))
+        return round(100 * filled / len(fields)) if fields else 100
+
+    def missing_fields(self) -> list[str]:
+        return [name for name in self.completeness_fields if not self._is_filled(name)]
+
+    def _is_filled(self, name: str) -> bool:
+        if name == "target_specialties":
+            return self.pk is not None and self.target_specialties.exists()  # type: ignore[attr-defined]
+        value = getattr(self, name)
+        return value not in (None, "", [], {})
+
+
+class MenteeProfile(ProfileBase):
+    class Stage(models.TextChoices):
+        HIGH_SCHOOL = "high_school", "High school"
+        UNDERGRADUATE = "undergraduate", "Undergraduate (premed)"
+        POST_BACC = "post_bacc", "Post-baccalaureate"
+        GAP_YEAR = "gap_year", "Gap year"
+        MS1 = "ms1", "Medical student, year 1"
+        MS2 = "ms2", "Medical student, year 2"
+        MS3 = "ms3", "Medical student, year 3"
+        MS4 = "ms4", "Medical student, year 4"
+        RESIDENT = "resident", "Resident"
+        FELLOW = "fellow", "Fellow"
+        ALLIED_HEALTH = "allied_health", "Allied-health student"
+
+    PREMED_STAGES = frozenset({Stage.HIGH_SCHOOL, Stage.UNDERGRADUATE, Stage.POST_BACC, Stage.GAP_YEAR})
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_profile")
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
+    school = models.CharField("school or institution", max_length=200, blank=True)
+    target_specialties = models.ManyToManyField(
+        Specialty, blank=True, related_name="aspiring_mentees", help_text="Leave empty if you are undecided."
+    )
+    goals_text = models.TextField("goals in your own words", blank=True, max_length=2000)
+    can_offer = models.JSONField(default=list, blank=True)
+    comfort_preferences = models.JSONField(
+        default=dict, blank=True, help_text="Background attribute -> importance of a mentor who shares it."
+    )
+
+    completeness_fields = (
+        "stage",
+        "school",
+        "target_specialties",
+        "topics",
+        "kinds",
+        "availability",
+        "meeting_modes",
+        "languages",
+        "bio",
+    )
+
+    class Meta:
+        ordering = ["user__email"]
+
+    def __str__(self) -> str:
+        return f"Mentee {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile")
+
+
+class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
+    def verified(self) -> MentorProfileQuerySet:
+        return self.filter(verification=MentorProfile.Verification.VERIFIED, user__is_active=True)
+
+    def accepting(self, *, today: datetime.date | None = None) -> MentorProfileQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(accepting=True).exclude(paused_until__gt=today)
+
+
+class MentorProfile(ProfileBase):
+    class Profession(models.TextChoices):
+        MD = "md", "MD"
+        DO = "do", "DO"
+        MBBS = "mbbs", "MBBS / MBChB"
+        NP = "np", "Nurse practitioner"
+        PA = "pa", "Physician assistant"
+        PHARMD = "pharmd", "PharmD"
+        DPT = "dpt", "Physical therapist (DPT)"
+        OTHER = "other", "Other health professional"
+
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", "Awaiting verification"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    PHYSICIAN_PROFESSIONS = frozenset({Profession.MD, Profession.DO, Profession.MBBS})
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
+    profession = models.CharField(max_length=20, choices=Profession.choices, blank=True)
+    specialty = models.ForeignKey(Specialty, null=True, blank=True, on_delete=models.PROTECT, related_name="mentors")
+    subspecialties = models.ManyToManyField(Specialty, blank=True, related_name="subspecialty_mentors")
+    board_certified = models.BooleanField(default=False)
+    institution = models.CharField(max_length=200, blank=True)
+    years_in_practice = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(70)])
+    npi = models.CharField(
+        "NPI number",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        help_text="10-digit National Provider Identifier.",
+    )
+    license_state = models.CharField("licence state", max_length=40, blank=True)
+    license_number = models.CharField("licence number", max_length=40, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        default=2, validators=[MinValueValidator(0), MaxValueValidator(20)], help_text="Mentees at a time."
+    )
+    accepting = models.BooleanField(default=True, help_text="Open to new requests.")
+    paused_until = models.DateField(null=True, blank=True, help_text="Not accepting requests until this date.")
+    preferred_stages = models.JSONField(default=list, blank=True)
+    preferred_groups = models.JSONField(
+        default=list, blank=True, help_text="Background groups you especially want to mentor."
+    )
+    verification = models.CharField(
+        max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED, db_index=True
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True)
+
+    objects = MentorProfileQuerySet.as_manager()
+
+    completeness_fields = (
+        "profession",
+        "specialty",
+        "institution",
+        "years_in_practice",
+        "npi",
+        "topics",
+        "kinds",
+        "availability",
+        "meeting_modes",
+        "languages",
+        "bio",
+    )
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["npi"], condition=~models.Q(npi=""), name="accounts_mentorprofile_npi_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentor {self.user}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == self.Verification.VERIFIED
+
+    def is_accepting(self, *, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.accepting and not (self.paused_until and self.paused_until > today)
+
+
+# --- Background attributes ----------------------------------------------------------------
+
+
+class BackgroundQuerySet(models.QuerySet["Background"]):
+    def visible_to(self, viewer: Any) -> BackgroundQuerySet:
+        """The rows of *other* people's backgrounds this viewer may see.
+
+        Everyone signed in sees attributes shared with everyone; coordinators also see
+        those shared with coordinators. Private attributes are for matching only: no
+        viewer but their owner ever sees them.
+        """
+        if viewer is None or not viewer.is_authenticated:
+            return self.none()
+        levels = [Background.Visibility.EVERYONE]
+        if getattr(viewer, "is_coordinator", False):
+            levels.append(Background.Visibility.COORDINATORS)
+        return self.filter(models.Q(visibility__in=levels) | models.Q(user=viewer))
+
+
+class Background(models.Model):
+    """One optional background attribute of a person, with who may see it.
+
+    The value is never logged, printed in ``__str__``, exported, or shown to anyone the
+    visibility does not allow.
+    """
+
+    class Attribute(models.TextChoices):
+        GENDER_IDENTITY = "gender_identity", "Gender identity"
+        RACE_ETHNICITY = "race_ethnicity", "Race / ethnicity"
+        FIRST_GENERATION = "first_generation", "First-generation college student"
+        URM = "urm", "Under-represented in medicine"
+        LGBTQ = "lgbtq", "LGBTQ+"
+        DISABILITY = "disability", "Disability"
+        RURAL = "rural", "Rural background"
+        INTERNATIONAL = "international", "International"
+
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private — used for matching only"
+        COORDINATORS = "coordinators", "Program coordinators"
+        EVERYONE = "everyone", "Everyone in the program"
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", "Woman"
+        MAN = "man", "Man"
+        NONBINARY = "nonbinary", "Non-binary"
+        SELF_DESCRIBED = "self_described", "Self-described"
+
+    class Race(models.TextChoices):
+        AMERICAN_INDIAN = "american_indian_alaska_native", "American Indian or Alaska Native"
+        ASIAN = "asian", "Asian"
+        BLACK = "black", "Black or African American"
+        HISPANIC = "hispanic_latino", "Hispanic or Latino"
+        MENA = "middle_eastern_north_african", "Middle Eastern or North African"
+        PACIFIC_ISLANDER = "native_hawaiian_pacific_islander", "Native Hawaiian or Pacific Islander"
+        WHITE = "white", "White"
+
+    BOOLEAN_ATTRIBUTES = frozenset(
+        {
+            Attribute.FIRST_GENERATION,
+            Attribute.URM,
+            Attribute.LGBTQ,
+            Attribute.DISABILITY,
+            Attribute.RURAL,
+            Attribute.INTERNATIONAL,
+        }
+    )
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="background")
+    attribute = models.CharField(max_length=30, choices=Attribute.choices)
+    value = models.JSONField(help_text="A choice, a list of choices, or true/false.")
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE)
+
+    objects = BackgroundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "attribute"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "attribute"], name="accounts_background_one_per_attribute"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the value: this string ends up in logs and admin history.
+        return f"{self.get_attribute_display()} of user #{self.user_id} ({self.visibility})"
+
+    def __repr__(self) -> str:
+        return f"<Background #{self.pk} {self.attribute} user={self.user_id} {self.visibility}>"
+
+    def clean(self) -> None:
+        validate_background_value(self.attribute, self.value)
+
+    @property
+    def display_value(self) -> str:
+        if self.attribute == self.Attribute.GENDER_IDENTITY:
+            return str(self.Gender(self.value).label) if self.value in self.Gender.values else str(self.value)
+        if self.attribute == self.Attribute.RACE_ETHNICITY:
+            return ", ".join(str(self.Race(v).label) for v in self.value if v in self.Race.values)
+        return "Yes" if self.value else "No"
+
+
+def validate_background_value(attribute: str, value: Any) -> None:
+    if attribute == Background.Attribute.GENDER_IDENTITY:
+        if value not in Background.Gender.values:
+            raise ValidationError({"value": "Choose a gender identity from the list."})
+    elif attribute == Background.Attribute.RACE_ETHNICITY:
+        if not isinstance(value, list) or not value or any(v not in Background.Race.values for v in value):
+            raise ValidationError({"value": "Choose one or more races or ethnicities from the list."})
+    elif attribute in Background.BOOLEAN_ATTRIBUTES:
+        if not isinstance(value, bool):
+            raise ValidationError({"value": "This attribute is yes or no."})
+    else:
+        raise ValidationError({"attribute": "Unknown background attribute."})

@@ -1,0 +1,81 @@
+"""Workflows about people that touch several models or have side effects."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import (
+    Background,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Program,
+    User,
+    validate_background_value,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def join_program(*, user: User, role: str, program: Program | None = None) -> Membership:
+    """Give the user a role in a program (the default one unless named) and the matching profile."""
+    program = program or Program.objects.default()
+    membership, _ = Membership.objects.get_or_create(user=user, program=program, defaults={"role": role})
+    if membership.role == Membership.Role.MENTEE:
+        MenteeProfile.objects.get_or_create(user=user)
+    elif membership.role == Membership.Role.MENTOR:
+        MentorProfile.objects.get_or_create(user=user)
+    return membership
+
+
+@transaction.atomic
+def verify_mentor(*, profile: MentorProfile, by: User) -> MentorProfile:
+    profile.verification = MentorProfile.Verification.VERIFIED
+    profile.verified_at = timezone.now()
+    profile.verified_by = by
+    profile.rejection_reason = ""
+    profile.save(update_fields=["verification", "verified_at", "verified_by", "rejection_reason", "updated_at"])
+    logger.info("mentor profile %s verified by user %s", profile.pk, by.pk)
+    return profile
+
+
+@transaction.atomic
+def reject_mentor(*, profile: MentorProfile, by: User, reason: str) -> MentorProfile:
+    profile.verification = MentorProfile.Verification.REJECTED
+    profile.verified_at = timezone.now()
+    profile.verified_by = by
+    profile.rejection_reason = reason
+    profile.save(update_fields=["verification", "verified_at", "verified_by", "rejection_reason", "updated_at"])
+    logger.info("mentor profile %s rejected by user %s", profile.pk, by.pk)
+    return profile
+
+
+@transaction.atomic
+def set_background(*, user: User, values: dict[str, tuple[Any, str] | None]) -> None:
+    """Replace the given background attributes: attribute -> (value, visibility), or None to remove.
+
+    Attributes not named are left as they are. Values are validated; nothing about them
+    is logged, only which attributes changed.
+    """
+    for attribute, entry in values.items():
+        if entry is None:
+            Background.objects.filter(user=user, attribute=attribute).delete()
+            continue
+        value, visibility = entry
+        validate_background_value(attribute, value)
+        if visibility not in Background.Visibility.values:
+            raise ValueError(f"unknown visibility {visibility!r}")
+        Background.objects.update_or_create(
+            user=user, attribute=attribute, defaults={"value": value, "visibility": visibility}
+        )
+    logger.info("user %s updated background attributes %s", user.pk, sorted(values))
+
+
+def visible_background(*, owner: User, viewer: Any) -> list[Background]:
+    """The owner's background attributes that this viewer may see (all of them for the owner)."""
+    return list(Background.objects.filter(user=owner).visible_to(viewer))
