@@ -1,0 +1,79 @@
+"""Plain keyword-only factory functions: each test states only the data it depends on.
+
+Helpers may append new functions at the end of this file; re-read it before editing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib.auth.models import Group
+
+from accounts.models import Background, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
+from accounts.services import join_program, set_background
+
+PASSWORD = "correct-horse-battery-staple"
+_sequence = itertools.count(1)
+
+
+def make_user(*, email: str | None = None, password: str = PASSWORD, **fields: Any) -> User:
+    email = email or f"person{next(_sequence)}@example.org"
+    user = User.objects.create_user(email=email, password=password, **fields)
+    # allauth requires a verified address before sign-in.
+    user.emailaddress_set.create(email=email, verified=True, primary=True)
+    return user
+
+
+def make_mentee(
+    *,
+    email: str | None = None,
+    stage: str = MenteeProfile.Stage.MS2,
+    targets: tuple[str, ...] = (),
+    program: Program | None = None,
+    **profile_fields: Any,
+) -> MenteeProfile:
+    user = make_user(email=email, first_name="Mia", last_name=f"Mentee{next(_sequence)}")
+    join_program(user=user, role=Membership.Role.MENTEE, program=program)
+    profile = user.mentee_profile
+    profile.stage = stage
+    for name, value in profile_fields.items():
+        setattr(profile, name, value)
+    profile.save()
+    if targets:
+        profile.target_specialties.set(Specialty.objects.filter(slug__in=targets))
+    return profile
+
+
+def make_mentor(
+    *,
+    email: str | None = None,
+    specialty: str = "internal-medicine",
+    subspecialties: tuple[str, ...] = (),
+    verified: bool = True,
+    program: Program | None = None,
+    **profile_fields: Any,
+) -> MentorProfile:
+    user = make_user(email=email, first_name="Max", last_name=f"Mentor{next(_sequence)}")
+    join_program(user=user, role=Membership.Role.MENTOR, program=program)
+    profile = user.mentor_profile
+    profile.profession = profile_fields.pop("profession", MentorProfile.Profession.MD)
+    profile.specialty = Specialty.objects.get(slug=specialty)
+    if verified:
+        profile.verification = MentorProfile.Verification.VERIFIED
+    for name, value in profile_fields.items():
+        setattr(profile, name, value)
+    profile.save()
+    if subspecialties:
+        profile.subspecialties.set(Specialty.objects.filter(slug__in=subspecialties))
+    return profile
+
+
+def make_coordinator(*, email: str | None = None) -> User:
+    user = make_user(email=email, is_staff=True, first_name="Cora", last_name="Coordinator")
+    user.groups.add(Group.objects.get(name="Coordinators"))
+    return user
+
+
+def give_background(user: User, attribute: str, value: Any, visibility: str = Background.Visibility.PRIVATE) -> None:
+    set_background(user=user, values={attribute: (value, visibility)})
