@@ -163,7 +163,7 @@ class Specialty(models.Model):
 def default_weights() -> dict[str, float]:
     from matching.scoring import DEFAULT_WEIGHTS
 
-    return dict(DEFAULT_WEIGHTS)
+    return DEFAULT_WEIGHTS.as_dict()
 
 
 class ProgramQuerySet(models.QuerySet["Program"]):
@@ -216,11 +216,11 @@ class Program(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from matching.scoring import DEFAULT_WEIGHTS
+        from matching.scoring import COMPONENTS
 
         if not isinstance(self.weights, dict):
             raise ValidationError({"weights": "Weights must be an object of component: number."})
-        unknown = set(self.weights) - set(DEFAULT_WEIGHTS)
+        unknown = set(self.weights) - set(COMPONENTS)
         if unknown:
             raise ValidationError({"weights": f"Unknown components: {', '.join(sorted(unknown))}."})
         for name, value in self.weights.items():
@@ -311,7 +311,7 @@ class Language(models.TextChoices):
     DE = "de", "German"
     JA = "ja", "Japanese"
     YO = "yo", "Yoruba"
-    ASL = "ase", "American Sign Language"
+    ASL = "asl", "American Sign Language"
 
 
 class Contribution(models.TextChoices):
@@ -449,6 +449,17 @@ class MentorProfile(ProfileBase):
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
 
+    class PreferredGroup(models.TextChoices):
+        """Mentee groups a mentor may especially want to mentor (matching.vocabulary.PREFERENCE_GROUPS)."""
+
+        WOMEN = "women", "Women"
+        FIRST_GENERATION = "first_generation", "First-generation students"
+        URM = "urm", "Students under-represented in medicine"
+        LGBTQ = "lgbtq", "LGBTQ+ students"
+        DISABILITY = "disability", "Students with disabilities"
+        RURAL = "rural", "Students from rural backgrounds"
+        INTERNATIONAL = "international", "International students"
+
     PHYSICIAN_PROFESSIONS = frozenset({Profession.MD, Profession.DO, Profession.MBBS})
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
@@ -474,7 +485,7 @@ class MentorProfile(ProfileBase):
     paused_until = models.DateField(null=True, blank=True, help_text="Not accepting requests until this date.")
     preferred_stages = models.JSONField(default=list, blank=True)
     preferred_groups = models.JSONField(
-        default=list, blank=True, help_text="Background groups you especially want to mentor."
+        default=list, blank=True, help_text="Groups you especially want to mentor (PreferredGroup values)."
     )
     verification = models.CharField(
         max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED, db_index=True
