@@ -1,0 +1,254 @@
+"""Who is paired with whom and how it is going: requests, mentorships, goals, transitions.
+
+Requests and mentorships are explicit state machines: the allowed moves are listed in
+``TRANSITIONS`` beside each model, every move goes through ``transition_to()``, and
+every move is recorded as a ``Transition`` row (who, when, from, to).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Kind, Program, User
+
+
+class InvalidTransition(Exception):
+    """A state machine was asked for a move it does not allow."""
+
+
+class StateMachineMixin(models.Model):
+    """``status`` moves only along ``TRANSITIONS``, and every move leaves a ``Transition`` row."""
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {}
+
+    class Meta:
+        abstract = True
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())  # type: ignore[attr-defined]
+
+    def transition_to(self, status: str, *, by: User | None, note: str = "") -> Transition:
+        """Move to ``status`` (the caller saves the instance), and record the move."""
+        current: str = self.status  # type: ignore[attr-defined]
+        if not self.can_transition_to(status):
+            raise InvalidTransition(f"cannot go from {current} to {status}")
+        self.status = status  # type: ignore[attr-defined]
+        return Transition.objects.create(
+            **{self._transition_field: self}, from_status=current, to_status=status, by=by, note=note
+        )
+
+    @property
+    def _transition_field(self) -> str:
+        return "request" if isinstance(self, MentorshipRequest) else "mentorship"
+
+
+class MentorshipRequestQuerySet(models.QuerySet["MentorshipRequest"]):
+    def open(self) -> MentorshipRequestQuerySet:
+        return self.filter(status__in=MentorshipRequest.OPEN_STATUSES)
+
+    def for_user(self, user: User) -> MentorshipRequestQuerySet:
+        if user.is_coordinator:
+            return self
+        return self.filter(Q(mentee=user) | Q(mentor=user))
+
+    def expired_by(self, now: datetime.datetime) -> MentorshipRequestQuerySet:
+        return self.filter(status=MentorshipRequest.Status.PENDING, expires_at__lte=now)
+
+
+class MentorshipRequest(StateMachineMixin):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the mentor"
+        ACCEPTED = "accepted", "Accepted, waiting for coordinator approval"
+        MATCHED = "matched", "Matched"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+        REJECTED = "rejected", "Not approved"
+
+    class DeclineReason(models.TextChoices):
+        NO_CAPACITY = "no_capacity", "I don't have room right now"
+        NOT_MY_FIELD = "not_my_field", "Outside my field"
+        SCHEDULE = "schedule", "Our schedules don't fit"
+        NOT_A_FIT = "not_a_fit", "Not the right fit for what you need"
+        OTHER = "other", "Other"
+
+    OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED)
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.PENDING: frozenset({Status.ACCEPTED, Status.MATCHED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED}),
+        Status.ACCEPTED: frozenset({Status.MATCHED, Status.REJECTED, Status.WITHDRAWN}),
+    }
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="requests")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_requests")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="received_requests")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LONG_TERM)
+    message = models.TextField(max_length=2000)
+    goals = models.TextField(blank=True, max_length=2000)
+    task = models.CharField(max_length=200, blank=True, help_text="For a single task: what it is.")
+    due_date = models.DateField(null=True, blank=True, help_text="For a single task: when it is due.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    response_note = models.TextField(blank=True, max_length=2000)
+    score = models.FloatField(null=True, blank=True, help_text="Match score when the request was sent.")
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    objects = MentorshipRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(status__in=["pending", "accepted"]),
+                name="matching_request_one_open_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="matching_request_not_to_self"),
+            models.CheckConstraint(
+                condition=~Q(kind="task") | (~Q(task="") & Q(due_date__isnull=False)),
+                name="matching_request_task_has_task_and_due_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="matching_request_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"Request #{self.pk} {self.mentee} → {self.mentor} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class MentorshipQuerySet(models.QuerySet["Mentorship"]):
+    def active(self) -> MentorshipQuerySet:
+        return self.filter(status=Mentorship.Status.ACTIVE)
+
+    def for_user(self, user: User) -> MentorshipQuerySet:
+        if user.is_coordinator:
+            return self
+        return self.filter(Q(mentee=user) | Q(mentor=user))
+
+
+class Mentorship(StateMachineMixin):
+    """The live relationship between a mentee and a mentor."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ENDED = "ended", "Ended early"
+
+    class EndReason(models.TextChoices):
+        GOALS_MET = "goals_met", "Goals were met"
+        SCHEDULE = "schedule", "Schedules didn't work out"
+        NOT_A_FIT = "not_a_fit", "Not the right fit"
+        UNRESPONSIVE = "unresponsive", "The other side stopped responding"
+        PERSONAL = "personal", "Personal reasons"
+        OTHER = "other", "Other"
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.ACTIVE: frozenset({Status.COMPLETED, Status.ENDED}),
+    }
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentee")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
+    request = models.OneToOneField(
+        MentorshipRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorship"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LONG_TERM)
+    task = models.CharField(max_length=200, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    at_risk = models.BooleanField(default=False, db_index=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    mentee_feedback = models.TextField(blank=True, max_length=4000)
+    mentor_feedback = models.TextField(blank=True, max_length=4000)
+    mentee_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    mentor_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rematch_requested = models.BooleanField(default=False)
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="matching_mentorship_not_with_self"),
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(status="active"),
+                name="matching_mentorship_one_active_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(mentee_rating__isnull=True) | Q(mentee_rating__gte=1, mentee_rating__lte=5),
+                name="matching_mentorship_mentee_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(mentor_rating__isnull=True) | Q(mentor_rating__gte=1, mentor_rating__lte=5),
+                name="matching_mentorship_mentor_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mentorship #{self.pk} {self.mentee} & {self.mentor} ({self.status})"
+
+    def involves(self, user: User) -> bool:
+        return user.pk in (self.mentee_id, self.mentor_id)
+
+
+class Goal(models.Model):
+    """A shared goal of a mentorship."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(max_length=300)
+    done = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done", "created_at"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Transition(models.Model):
+    """One recorded move of a request or a mentorship: who, when, from, to."""
+
+    request = models.ForeignKey(
+        MentorshipRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="transitions"
+    )
+    mentorship = models.ForeignKey(
+        Mentorship, null=True, blank=True, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(request__isnull=False, mentorship__isnull=True)
+                | Q(request__isnull=True, mentorship__isnull=False),
+                name="matching_transition_of_one_thing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"

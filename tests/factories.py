@@ -77,3 +77,14 @@ def make_coordinator(*, email: str | None = None) -> User:
 
 def give_background(user: User, attribute: str, value: Any, visibility: str = Background.Visibility.PRIVATE) -> None:
     set_background(user=user, values={attribute: (value, visibility)})
+
+
+def make_request(
+    *, mentee: Any = None, mentor: Any = None, kind: str = "long_term", message: str = "Hello!", **fields: Any
+) -> Any:
+    """A pending request sent through the real service (so every rule applies)."""
+    from matching.services import create_request
+
+    mentee_user = mentee.user if hasattr(mentee, "user") else mentee or make_mentee().user
+    mentor_user = mentor.user if hasattr(mentor, "user") else mentor or make_mentor().user
+    return create_request(mentee=mentee_user, mentor=mentor_user, kind=kind, message=message, **fields)

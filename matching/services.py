@@ -1,0 +1,284 @@
+"""The mentorship workflow: every rule and every state change lives here.
+
+The admin action, the API action and the page button for a verb all call the same
+function below. Each runs in one transaction; a broken rule raises ``RuleBroken``
+with a message that names the rule, before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Kind, Membership, MentorProfile, Program, User
+from matching.models import InvalidTransition, Mentorship, MentorshipRequest
+
+Status = MentorshipRequest.Status
+
+
+@dataclass
+class RuleBroken(Exception):
+    """A request that breaks a program rule; ``conflict`` means HTTP 409, otherwise 400."""
+
+    code: str
+    message: str
+    conflict: bool = True
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _transition(obj: MentorshipRequest | Mentorship, status: str, *, by: User | None, note: str = "") -> None:
+    try:
+        obj.transition_to(status, by=by, note=note)
+    except InvalidTransition:
+        raise RuleBroken(
+            "invalid_state", f"This is {obj.get_status_display().lower()}; it can no longer be {status}."
+        ) from None
+
+
+def _require(condition: bool, code: str, message: str, *, conflict: bool = True) -> None:
+    if not condition:
+        raise RuleBroken(code, message, conflict)
+
+
+@transaction.atomic
+def create_request(
+    *,
+    mentee: User,
+    mentor: User,
+    kind: str,
+    message: str,
+    goals: str = "",
+    task: str = "",
+    due_date: datetime.date | None = None,
+    program: Program | None = None,
+    score: float | None = None,
+) -> MentorshipRequest:
+    program = program or Program.objects.default()
+    _require(
+        program.request_mode != Program.RequestMode.COORDINATOR,
+        "coordinator_only",
+        "In this program, coordinators make the matches: mentees cannot send requests.",
+        conflict=False,
+    )
+    _require(
+        Membership.objects.filter(user=mentee, program=program, role=Membership.Role.MENTEE).exists(),
+        "not_a_mentee",
+        "Only mentees of this program can request a mentor.",
+        conflict=False,
+    )
+    _require(kind in Kind.values, "bad_kind", "Choose long_term, short_term or task.", conflict=False)
+    if kind == Kind.TASK:
+        _require(bool(task) and due_date is not None, "task_details", "A task request needs a task and a due date.",
+                 conflict=False)  # fmt: skip
+        _require(due_date is None or due_date >= timezone.localdate(), "due_in_past",
+                 "The due date cannot be in the past.", conflict=False)  # fmt: skip
+    profile = MentorProfile.objects.filter(user=mentor).first()
+    _require(
+        profile is not None and profile.is_verified and mentor.is_active,
+        "not_a_mentor",
+        "This person is not a verified mentor.",
+        conflict=False,
+    )
+    assert profile is not None
+    _require(profile.is_accepting(), "not_accepting", "This mentor is not accepting requests right now.")
+    _require(
+        Mentorship.objects.active().filter(mentor=mentor).count() < profile.capacity,
+        "mentor_full",
+        "This mentor has no room for another mentee.",
+    )
+    _require(
+        not MentorshipRequest.objects.open().filter(mentee=mentee, mentor=mentor).exists(),
+        "duplicate_request",
+        "You already have an open request to this mentor.",
+    )
+    _require(
+        not Mentorship.objects.active().filter(mentee=mentee, mentor=mentor).exists(),
+        "already_matched",
+        "You are already in an active mentorship with this mentor.",
+    )
+    open_count = MentorshipRequest.objects.open().filter(mentee=mentee, program=program).count()
+    _require(
+        open_count < program.max_open_requests,
+        "too_many_open_requests",
+        f"You can have at most {program.max_open_requests} open requests at a time; withdraw one first.",
+    )
+    now = timezone.now()
+    return MentorshipRequest.objects.create(
+        program=program,
+        mentee=mentee,
+        mentor=mentor,
+        kind=kind,
+        message=message,
+        goals=goals,
+        task=task if kind == Kind.TASK else "",
+        due_date=due_date if kind == Kind.TASK else None,
+        score=score,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=program.request_expiry_days),
+    )
+
+
+def _locked(request: MentorshipRequest) -> MentorshipRequest:
+    """The request re-read under a row lock, so two racing verbs see each other's result."""
+    # of=("self",): lock the request only; locking the joined program row would queue
+    # every verb in the whole program behind one another.
+    return MentorshipRequest.objects.select_for_update(of=("self",)).select_related("program").get(pk=request.pk)
+
+
+@transaction.atomic
+def accept_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
+    request = _locked(request)
+    _require(by.pk == request.mentor_id, "not_your_request", "Only the mentor asked can accept.", conflict=False)
+    request.responded_at = timezone.now()
+    if request.program.approval_required:
+        _require(
+            Mentorship.objects.active().filter(mentor=request.mentor).count() < _capacity_of(request.mentor),
+            "mentor_full",
+            "You have no room for another mentee; end a mentorship or raise your capacity first.",
+        )
+        _transition(request, Status.ACCEPTED, by=by)
+        request.save(update_fields=["status", "responded_at"])
+        return request
+    return _match(request, by=by)
+
+
+@transaction.atomic
+def approve_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
+    request = _locked(request)
+    _require(by.is_coordinator, "coordinators_only", "Only coordinators approve matches.", conflict=False)
+    _require(request.status == Status.ACCEPTED, "invalid_state",
+             f"Only accepted requests can be approved; this one is {request.status}.")  # fmt: skip
+    return _match(request, by=by)
+
+
+@transaction.atomic
+def reject_request(*, request: MentorshipRequest, by: User, note: str = "") -> MentorshipRequest:
+    request = _locked(request)
+    _require(by.is_coordinator, "coordinators_only", "Only coordinators reject matches.", conflict=False)
+    _transition(request, Status.REJECTED, by=by, note=note[:300])
+    request.response_note = note
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "response_note", "decided_at"])
+    return request
+
+
+@transaction.atomic
+def decline_request(*, request: MentorshipRequest, by: User, reason: str, note: str = "") -> MentorshipRequest:
+    request = _locked(request)
+    _require(by.pk == request.mentor_id, "not_your_request", "Only the mentor asked can decline.", conflict=False)
+    _require(reason in MentorshipRequest.DeclineReason.values, "bad_reason", "Choose a reason for declining.",
+             conflict=False)  # fmt: skip
+    _transition(request, Status.DECLINED, by=by, note=reason)
+    request.decline_reason = reason
+    request.response_note = note
+    request.responded_at = timezone.now()
+    request.save(update_fields=["status", "decline_reason", "response_note", "responded_at"])
+    return request
+
+
+@transaction.atomic
+def withdraw_request(*, request: MentorshipRequest, by: User | None, note: str = "") -> MentorshipRequest:
+    """The mentee takes the request back; ``by=None`` is the system tidying up."""
+    request = _locked(request)
+    if by is not None:
+        _require(by.pk == request.mentee_id, "not_your_request", "Only the mentee who sent it can withdraw.",
+                 conflict=False)  # fmt: skip
+    _transition(request, Status.WITHDRAWN, by=by, note=note)
+    request.save(update_fields=["status"])
+    return request
+
+
+def expire_requests(*, now: datetime.datetime | None = None) -> int:
+    """Expire pending requests past their date, one transaction each; returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in MentorshipRequest.objects.expired_by(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            request = MentorshipRequest.objects.select_for_update().get(pk=pk)
+            if request.status != Status.PENDING or request.expires_at > now:
+                continue  # answered in the meantime
+            _transition(request, Status.EXPIRED, by=None, note="No answer in time")
+            request.save(update_fields=["status"])
+            expired += 1
+    return expired
+
+
+def _capacity_of(mentor: User) -> int:
+    return MentorProfile.objects.values_list("capacity", flat=True).get(user=mentor)
+
+
+def _match(request: MentorshipRequest, *, by: User) -> MentorshipRequest:
+    """Turn an open request into a live mentorship, never past the mentor's capacity.
+
+    The mentor's profile row is locked first: every path that creates a mentorship for
+    this mentor queues here, so the count below cannot go stale before the insert.
+    """
+    profile = MentorProfile.objects.select_for_update().get(user_id=request.mentor_id)
+    active = Mentorship.objects.active().filter(mentor_id=request.mentor_id).count()
+    _require(active < profile.capacity, "mentor_full", "The mentor has no room for another mentee.")
+    now = timezone.now()
+    _transition(request, Status.MATCHED, by=by)
+    request.decided_at = now
+    request.responded_at = request.responded_at or now
+    request.save(update_fields=["status", "decided_at", "responded_at"])
+    Mentorship.objects.create(
+        program=request.program,
+        mentee_id=request.mentee_id,
+        mentor_id=request.mentor_id,
+        request=request,
+        kind=request.kind,
+        task=request.task,
+        due_date=request.due_date,
+        started_at=now,
+    )
+    if request.kind == Kind.LONG_TERM and request.program.withdraw_other_long_term_requests:
+        others = MentorshipRequest.objects.open().filter(mentee_id=request.mentee_id, kind=Kind.LONG_TERM)
+        for other in others.exclude(pk=request.pk):
+            withdraw_request(request=other, by=None, note="Matched with another mentor")
+    return request
+
+
+@transaction.atomic
+def end_mentorship(
+    *,
+    mentorship: Mentorship,
+    by: User,
+    outcome: str,
+    reason: str,
+    feedback: str = "",
+    rating: int | None = None,
+) -> Mentorship:
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    _require(mentorship.involves(by) or by.is_coordinator, "not_your_mentorship",
+             "Only the mentee, the mentor or a coordinator can end this mentorship.", conflict=False)  # fmt: skip
+    _require(outcome in (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED), "bad_outcome",
+             "The outcome is completed or ended.", conflict=False)  # fmt: skip
+    _require(reason in Mentorship.EndReason.values, "bad_reason", "Choose a reason.", conflict=False)
+    _require(rating is None or 1 <= rating <= 5, "bad_rating", "A rating is 1 to 5.", conflict=False)
+    _transition(mentorship, outcome, by=by, note=reason)
+    mentorship.ended_at = timezone.now()
+    mentorship.ended_by = by
+    mentorship.end_reason = reason
+    if by.pk == mentorship.mentor_id:
+        mentorship.mentor_feedback, mentorship.mentor_rating = feedback, rating
+    else:
+        mentorship.mentee_feedback, mentorship.mentee_rating = feedback, rating
+    mentorship.save()
+    return mentorship
+
+
+@transaction.atomic
+def request_rematch(*, mentorship: Mentorship, by: User) -> Mentorship:
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    _require(by.pk == mentorship.mentee_id, "not_your_mentorship", "Only the mentee can ask for a rematch.",
+             conflict=False)  # fmt: skip
+    _require(mentorship.status == Mentorship.Status.ENDED, "invalid_state",
+             "A rematch can be asked for once a mentorship has ended early.")  # fmt: skip
+    mentorship.rematch_requested = True
+    mentorship.save(update_fields=["rematch_requested"])
+    return mentorship
