@@ -26,6 +26,16 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_recommendation_index() -> Iterator[None]:
+    # Each test has its own database state: never rank it with another test's index.
+    from matching import engine
+
+    engine._directory = None
+    yield
+    engine._directory = None
+
+
 def venv_bin(name: str) -> str:
     """A console script of the environment running the tests."""
     candidate = Path(sys.executable).parent / name

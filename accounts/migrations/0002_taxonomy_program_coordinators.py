@@ -55,8 +55,10 @@ def load_taxonomy(apps, schema_editor):
         )
         specialty.families.set([families[slug] for slug in sorted(node.families)])
         nodes[node.slug] = specialty
+    # Historical models do not mirror a symmetrical relation on their own: add both directions.
     for a, b in TAXONOMY.links:
         nodes[a].related.add(nodes[b])
+        nodes[b].related.add(nodes[a])
 
 
 # The scoring defaults when this migration was written (matching/scoring.py may change them).

@@ -1,0 +1,191 @@
+"""The bridge from the database to the pure engine: fresh, faithful, and private."""
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from accounts import taxonomy
+from accounts.models import Background, Program, Specialty
+from matching import engine
+from matching.scoring import score_pair
+from tests.factories import give_background, make_mentee, make_mentor
+
+pytestmark = pytest.mark.django_db
+
+SPORTS_ORTHO = "orthopaedic-surgery--orthopaedic-sports-medicine"
+EVENINGS = [{"day": 1, "start": "18:00", "end": "21:00"}, {"day": 3, "start": "18:00", "end": "21:00"}]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[[Callable[[], Any]], Any]:
+    """Run a change and its on-commit hooks, as a real request would."""
+
+    def run(change: Callable[[], Any]) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
+def alike(**fields: Any) -> dict[str, Any]:
+    """Profile fields shared by every person in a comparison, so only one thing differs."""
+    return {
+        "topics": ["residency_applications", "research"],
+        "kinds": ["long_term"],
+        "availability": EVENINGS,
+        "meeting_modes": ["video"],
+        "languages": ["en"],
+        "capacity": 3,
+        **fields,
+    }
+
+
+def mentee_aiming_at_sports_ortho(**fields: Any) -> Any:
+    values = alike(**fields)
+    values.pop("capacity")
+    return make_mentee(stage="ms3", targets=(SPORTS_ORTHO,), **values)
+
+
+def test_taxonomy_in_the_database_aligns_exactly_like_the_code() -> None:
+    slugs = [node.slug for node in taxonomy.TAXONOMY.nodes]
+    assert np.array_equal(engine.load_taxonomy().alignment_matrix(slugs), taxonomy.alignment_matrix(slugs))
+
+
+def test_medical_ordering_for_a_future_orthopaedic_sports_medicine_surgeon(committed: Any) -> None:
+    mentee = committed(mentee_aiming_at_sports_ortho)
+    sports_ortho = committed(
+        lambda: make_mentor(specialty="orthopaedic-surgery", subspecialties=(SPORTS_ORTHO,), **alike())
+    )
+    ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
+    fm_sports = committed(
+        lambda: make_mentor(
+            specialty="family-medicine", subspecialties=("family-medicine--sports-medicine",), **alike()
+        )
+    )
+    ent = committed(lambda: make_mentor(specialty="otolaryngology-head-and-neck-surgery", **alike()))
+
+    ids, _ = engine.rank_mentors(mentee.user)
+
+    assert ids == [sports_ortho.user.pk, ortho.user.pk, fm_sports.user.pk, ent.user.pk]
+
+
+def test_ranking_equals_scoring_every_pair_one_by_one(committed: Any) -> None:
+    mentee = committed(lambda: mentee_aiming_at_sports_ortho(comfort_preferences={"gender_identity": "important"}))
+    give_background(mentee.user, "gender_identity", "woman")
+    specialties = list(Specialty.objects.values_list("slug", flat=True)[:40])
+    for number, slug in enumerate(specialties):
+        committed(lambda slug=slug, number=number: make_mentor(
+            specialty=Specialty.objects.get(slug=slug).parent.slug if "--" in slug else slug,
+            capacity=1 + number % 4,
+            topics=["research"] if number % 2 else ["mock_interview", "residency_applications"],
+            availability=EVENINGS[: number % 3],
+            meeting_modes=["video", "phone"][: 1 + number % 2],
+            languages=["en", "es"][: 1 + number % 2],
+        ))  # fmt: skip
+
+    ids, scores = engine.rank_mentors(mentee.user)
+
+    found = engine.directory()
+    features = engine.features_of_mentee(mentee.user)
+    expected = []
+    for mentor_id in found.mentors.ids.tolist():
+        mentor = found.mentors.get(mentor_id)
+        match = score_pair(features, mentor, found.weights, found.space)
+        if match is not None and mentor.is_open:
+            expected.append((-match.score, mentor_id))
+    expected.sort()
+    assert ids == [mentor_id for _, mentor_id in expected]
+    assert scores == [-score for score, _ in expected]
+
+
+def test_no_stale_ranking_after_a_profile_edit(committed: Any) -> None:
+    mentee = committed(mentee_aiming_at_sports_ortho)
+    psychiatrist = committed(lambda: make_mentor(specialty="psychiatry", **alike()))
+    ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
+    assert engine.rank_mentors(mentee.user)[0][0] == ortho.user.pk
+
+    def retrain() -> None:
+        psychiatrist.specialty = Specialty.objects.get(slug="orthopaedic-surgery")
+        psychiatrist.save()
+        psychiatrist.subspecialties.set([Specialty.objects.get(slug=SPORTS_ORTHO)])
+
+    committed(retrain)
+
+    assert engine.rank_mentors(mentee.user)[0][0] == psychiatrist.user.pk
+
+
+def test_no_stale_ranking_after_a_program_weight_change(committed: Any) -> None:
+    mentee = committed(lambda: mentee_aiming_at_sports_ortho(languages=["en", "es"]))
+    spanish = committed(lambda: make_mentor(specialty="psychiatry", **alike(languages=["en", "es"])))
+    ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
+    assert engine.rank_mentors(mentee.user)[0][0] == ortho.user.pk
+
+    def only_language_matters() -> None:
+        program = Program.objects.default()
+        program.weights = {name: 0 for name in program.weights} | {"language": 10}
+        program.save()
+
+    committed(only_language_matters)
+
+    assert engine.rank_mentors(mentee.user)[0][0] == spanish.user.pk
+
+
+def test_a_full_mentor_drops_out_once_a_mentorship_starts(committed: Any) -> None:
+    from matching.services import accept_request
+
+    Program.objects.filter(is_default=True).update(approval_required=False)
+    mentee = committed(mentee_aiming_at_sports_ortho)
+    mentor = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike(capacity=1)))
+    assert mentor.user.pk in engine.rank_mentors(mentee.user)[0]
+
+    from tests.factories import make_request
+
+    request = committed(lambda: make_request(mentor=mentor))
+    committed(lambda: accept_request(request=request, by=mentor.user))
+
+    assert mentor.user.pk not in engine.rank_mentors(mentee.user)[0]
+    assert mentor.user.pk in engine.rank_mentors(mentee.user, include_full=True)[0]
+
+
+@pytest.mark.parametrize(
+    ("visibility", "named"),
+    [(Background.Visibility.PRIVATE, False), (Background.Visibility.COORDINATORS, False), ("everyone", True)],
+)
+def test_a_mentors_attribute_counts_but_is_named_only_when_public(committed: Any, visibility: str, named: bool) -> None:
+    mentee = committed(lambda: mentee_aiming_at_sports_ortho(comfort_preferences={"lgbtq": "important"}))
+    give_background(mentee.user, "lgbtq", True)
+    sharing = committed(lambda: make_mentor(specialty="psychiatry", **alike()))
+    other = committed(lambda: make_mentor(specialty="psychiatry", **alike()))
+    committed(lambda: give_background(sharing.user, "lgbtq", True, visibility))
+
+    ids, _ = engine.rank_mentors(mentee.user)
+    assert ids.index(sharing.user.pk) < ids.index(other.user.pk)  # it counts, whatever the visibility
+
+    reasons = " ".join(r.text for r in engine.explain_mentors(mentee.user, [sharing.user.pk])[sharing.user.pk].reasons)
+    assert ("LGBTQ" in reasons) is named
+
+
+def test_must_preference_excludes_mentors_who_do_not_share_it(committed: Any) -> None:
+    mentee = committed(lambda: mentee_aiming_at_sports_ortho(comfort_preferences={"gender_identity": "must"}))
+    give_background(mentee.user, "gender_identity", "woman")
+    woman = committed(lambda: make_mentor(specialty="psychiatry", **alike()))
+    man = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
+    committed(lambda: give_background(woman.user, "gender_identity", "woman", "everyone"))
+    committed(lambda: give_background(man.user, "gender_identity", "man", "everyone"))
+
+    ids, _ = engine.rank_mentors(mentee.user)
+
+    assert woman.user.pk in ids and man.user.pk not in ids
+
+
+def test_suggested_mentees_for_a_mentor_are_ranked_with_reasons(committed: Any) -> None:
+    mentor = committed(lambda: make_mentor(specialty="orthopaedic-surgery", subspecialties=(SPORTS_ORTHO,), **alike()))
+    aligned = committed(mentee_aiming_at_sports_ortho)
+    elsewhere = committed(lambda: make_mentee(stage="ms3", targets=("psychiatry",), **{k: v for k, v in alike().items() if k != "capacity"}))  # fmt: skip
+
+    suggestions = engine.suggest_mentees(mentor.user, k=5)
+
+    assert [mentee_id for mentee_id, _ in suggestions][:2] == [aligned.user.pk, elsewhere.user.pk]
+    assert suggestions[0][1].reasons
