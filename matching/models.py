@@ -26,19 +26,20 @@ class StateMachineMixin(models.Model):
     """``status`` moves only along ``TRANSITIONS``, and every move leaves a ``Transition`` row."""
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {}
+    status: str  # each concrete model declares the field
 
     class Meta:
         abstract = True
 
     def can_transition_to(self, status: str) -> bool:
-        return status in self.TRANSITIONS.get(self.status, frozenset())  # type: ignore[attr-defined]
+        return status in self.TRANSITIONS.get(self.status, frozenset())
 
     def transition_to(self, status: str, *, by: User | None, note: str = "") -> Transition:
         """Move to ``status`` (the caller saves the instance), and record the move."""
-        current: str = self.status  # type: ignore[attr-defined]
+        current = self.status
         if not self.can_transition_to(status):
             raise InvalidTransition(f"cannot go from {current} to {status}")
-        self.status = status  # type: ignore[attr-defined]
+        self.status = status
         return Transition.objects.create(
             **{self._transition_field: self}, from_status=current, to_status=status, by=by, note=note
         )

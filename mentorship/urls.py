@@ -4,13 +4,19 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts import api as accounts_api
 from mentorship.health import healthz
 
 router = DefaultRouter()
+router.register("specialties", accounts_api.SpecialtyViewSet, basename="specialty")
+router.register("people", accounts_api.PersonViewSet, basename="person")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("me/profile/", accounts_api.MyProfileView.as_view(), name="me-profile"),
     path("", include(router.urls)),
 ]
 
@@ -19,6 +25,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("matching.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]

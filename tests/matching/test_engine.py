@@ -183,7 +183,8 @@ def test_must_preference_excludes_mentors_who_do_not_share_it(committed: Any) ->
 def test_suggested_mentees_for_a_mentor_are_ranked_with_reasons(committed: Any) -> None:
     mentor = committed(lambda: make_mentor(specialty="orthopaedic-surgery", subspecialties=(SPORTS_ORTHO,), **alike()))
     aligned = committed(mentee_aiming_at_sports_ortho)
-    elsewhere = committed(lambda: make_mentee(stage="ms3", targets=("psychiatry",), **{k: v for k, v in alike().items() if k != "capacity"}))  # fmt: skip
+    mentee_fields = {k: v for k, v in alike().items() if k != "capacity"}
+    elsewhere = committed(lambda: make_mentee(stage="ms3", targets=("psychiatry",), **mentee_fields))
 
     suggestions = engine.suggest_mentees(mentor.user, k=5)
 
