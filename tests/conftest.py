@@ -21,6 +21,16 @@ requires_postgres = pytest.mark.skipif(
 
 
 @pytest.fixture(autouse=True)
+def isolated_cache(request: pytest.FixtureRequest, settings: Any) -> None:
+    """A fresh in-memory cache per test (rate limits, index versions), except where the
+    test exercises the real shared cache across processes (integration tests)."""
+    if request.node.get_closest_marker("integration") is None:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+        }
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # Hashing a password properly takes ~50 ms on purpose; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
