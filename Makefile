@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 ## run: install, migrate, load demo data, and serve web + worker + beat on 127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo 2>/dev/null || true  # TEMP until seed_demo exists
+	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT) — Ctrl-C stops the web server, worker and beat."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(VENV)/bin/celery -A mentorship worker --beat --loglevel=INFO --concurrency=1 \

@@ -1,10 +1,40 @@
-from typing import Any
+"""Forms of the account pages: the extra sign-up fields and the steps of the guided profile.
+
+Each profile step is a small ModelForm over the person's profile; the first step also
+edits the user's own name and timezone. The background step is a plain form because
+its rows live in ``Background`` and are written through ``services.set_background``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any, ClassVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.forms.boundfield import BoundField, BoundWidget
 from django.http import HttpRequest
+from django.utils import timezone
 
-from accounts.models import Membership, User
-from accounts.services import join_program
+from accounts.models import (
+    Background,
+    Contribution,
+    Importance,
+    Kind,
+    Language,
+    MeetingMode,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Specialty,
+    Topic,
+    User,
+)
+from accounts.services import join_program, set_background
+from accounts.validators import validate_slots, validate_timezone
+from matching.vocabulary import PREFERENCE_GROUP_NAMES
 
 
 class SignupForm(forms.Form):
@@ -15,8 +45,12 @@ class SignupForm(forms.Form):
         (Membership.Role.MENTOR, "I want to mentor (physician or health professional)"),
     ]
 
-    first_name = forms.CharField(max_length=150, label="First name")
-    last_name = forms.CharField(max_length=150, label="Last name")
+    first_name = forms.CharField(
+        max_length=150, label="First name", widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, label="Last name", widget=forms.TextInput({"autocomplete": "family-name"})
+    )
     role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect, label="I am joining as")
 
     field_order = ["first_name", "last_name", "email", "role", "password1", "password2"]
@@ -26,3 +60,541 @@ class SignupForm(forms.Form):
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])
         join_program(user=user, role=self.cleaned_data["role"])
+
+
+# --- Shared pieces --------------------------------------------------------------------------
+
+# The zones most of our people live in, grouped as a person looks for them; any other
+# valid IANA zone a profile already has (set through the API) is added to the list.
+TIMEZONE_CHOICES: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "United States and Canada",
+        [
+            ("America/New_York", "Eastern — New York, Boston, Atlanta"),
+            ("America/Chicago", "Central — Chicago, Houston, Minneapolis"),
+            ("America/Denver", "Mountain — Denver, Salt Lake City"),
+            ("America/Phoenix", "Arizona — Phoenix (no daylight saving)"),
+            ("America/Los_Angeles", "Pacific — Los Angeles, Seattle, San Francisco"),
+            ("America/Anchorage", "Alaska — Anchorage"),
+            ("Pacific/Honolulu", "Hawaii — Honolulu"),
+            ("America/Puerto_Rico", "Atlantic — Puerto Rico"),
+            ("America/Halifax", "Atlantic — Halifax"),
+            ("America/St_Johns", "Newfoundland — St. John's"),
+            ("America/Toronto", "Eastern — Toronto"),
+            ("America/Vancouver", "Pacific — Vancouver"),
+        ],
+    ),
+    (
+        "Latin America",
+        [
+            ("America/Mexico_City", "Mexico City"),
+            ("America/Bogota", "Bogotá"),
+            ("America/Lima", "Lima"),
+            ("America/Santiago", "Santiago"),
+            ("America/Sao_Paulo", "São Paulo"),
+            ("America/Argentina/Buenos_Aires", "Buenos Aires"),
+        ],
+    ),
+    (
+        "Europe and Africa",
+        [
+            ("UTC", "UTC (Coordinated Universal Time)"),
+            ("Europe/London", "London, Dublin, Lisbon"),
+            ("Europe/Paris", "Paris, Berlin, Madrid, Rome"),
+            ("Europe/Warsaw", "Warsaw, Prague, Budapest"),
+            ("Europe/Athens", "Athens, Bucharest, Helsinki"),
+            ("Europe/Istanbul", "Istanbul"),
+            ("Europe/Moscow", "Moscow"),
+            ("Africa/Lagos", "Lagos, West Africa"),
+            ("Africa/Cairo", "Cairo"),
+            ("Africa/Johannesburg", "Johannesburg"),
+            ("Africa/Nairobi", "Nairobi, East Africa"),
+        ],
+    ),
+    (
+        "Asia and Pacific",
+        [
+            ("Asia/Dubai", "Dubai"),
+            ("Asia/Karachi", "Karachi"),
+            ("Asia/Kolkata", "India — Kolkata, Mumbai, Delhi"),
+            ("Asia/Dhaka", "Dhaka"),
+            ("Asia/Bangkok", "Bangkok, Jakarta"),
+            ("Asia/Manila", "Manila"),
+            ("Asia/Shanghai", "China — Beijing, Shanghai"),
+            ("Asia/Singapore", "Singapore, Kuala Lumpur"),
+            ("Asia/Seoul", "Seoul"),
+            ("Asia/Tokyo", "Tokyo"),
+            ("Australia/Perth", "Perth"),
+            ("Australia/Sydney", "Sydney, Melbourne"),
+            ("Pacific/Auckland", "Auckland"),
+        ],
+    ),
+]
+
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+# The weekly grid: (start, end, label) in the person's own timezone; the labels use en dashes.
+TIME_BLOCKS = [
+    ("06:00", "09:00", "6–9 am"),  # noqa: RUF001
+    ("09:00", "12:00", "9 am–noon"),  # noqa: RUF001
+    ("12:00", "15:00", "noon–3 pm"),  # noqa: RUF001
+    ("15:00", "18:00", "3–6 pm"),  # noqa: RUF001
+    ("18:00", "21:00", "6–9 pm"),  # noqa: RUF001
+    ("21:00", "24:00", "9 pm–midnight"),  # noqa: RUF001
+]
+_REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
+def timezone_field(current: str | None = None) -> forms.ChoiceField:
+    choices = [(group, list(zones)) for group, zones in TIMEZONE_CHOICES]
+    known = {value for _, zones in TIMEZONE_CHOICES for value, _ in zones}
+    if current and current not in known:
+        choices.insert(0, ("Your current timezone", [(current, current)]))
+    return forms.ChoiceField(
+        label="Your timezone",
+        choices=choices,
+        validators=[validate_timezone],
+        help_text="Availability below is in this timezone; we convert it when matching you.",
+        error_messages={"invalid_choice": "Choose your timezone from the list, e.g. Eastern — New York."},
+    )
+
+
+def checkboxes(choices: Any, *, label: str, help_text: str = "", required: bool = False) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=label,
+        help_text=help_text,
+        required=required,
+        error_messages={"invalid_choice": "%(value)s is not one of the choices."},
+    )
+
+
+class AvailabilityField(forms.MultipleChoiceField):
+    """The weekly grid: one checkbox per day and time block, cleaned into ``validate_slots`` slots."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        choices = [(f"{day}-{start}", label) for day in range(7) for start, _, label in TIME_BLOCKS]
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": "Pick times from the grid (%(value)s is not one of them)."}
+        )
+        super().__init__(choices=choices, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # Stored slots -> the blocks they touch, so slots set elsewhere still show up.
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return [
+                f"{slot['day']}-{start}"
+                for slot in value
+                for start, end, _ in TIME_BLOCKS
+                if isinstance(slot, dict) and slot.get("start", "") < end and slot.get("end", "") > start
+            ]
+        return value
+
+    def clean(self, value: Any) -> list[dict[str, Any]]:
+        codes = super().clean(value)
+        ends = {start: end for start, end, _ in TIME_BLOCKS}
+        slots = []
+        for code in sorted(codes, key=lambda c: (int(c.split("-")[0]), c.split("-")[1])):
+            day, start = code.split("-")
+            slots.append({"day": int(day), "start": start, "end": ends[start]})
+        validate_slots(slots)
+        return slots
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return sorted(self.prepare_value(initial) or []) != sorted(data or [])
+
+
+class GroupedSpecialtiesField(forms.ModelMultipleChoiceField):
+    """Specialties as checkboxes; the template groups them under their parent specialty."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Specialty) -> str:
+        return obj.name if obj.parent_id else f"{obj.name}, any area"
+
+
+def group_subwidgets(field: BoundField, groups: list[tuple[str, list[int]]]) -> list[dict[str, Any]]:
+    """Split a checkbox field's options into [{"legend", "options", "checked"}] in the given order."""
+    by_value: dict[str, BoundWidget] = {str(w.data["value"]): w for w in field.subwidgets}
+    grouped = []
+    for legend, values in groups:
+        options = [by_value[str(v)] for v in values if str(v) in by_value]
+        if options:
+            checked = sum(1 for option in options if option.data["selected"])
+            grouped.append({"legend": legend, "options": options, "checked": checked})
+    return grouped
+
+
+def specialty_groups(*, include_primary: bool) -> list[tuple[str, list[int]]]:
+    """[(specialty name, [its id if included, then its subspecialties' ids])] by name."""
+    primaries = Specialty.objects.primary().prefetch_related(
+        Prefetch("subspecialties", queryset=Specialty.objects.order_by("name"))
+    )
+    groups = []
+    for primary in primaries:
+        ids = [primary.pk] if include_primary else []
+        ids += [sub.pk for sub in primary.subspecialties.all()]
+        groups.append((primary.name, ids))
+    return groups
+
+
+# --- Profile steps ----------------------------------------------------------------------------
+
+
+class ProfileStepForm(forms.ModelForm):
+    """One step of the guided profile. ``user_fields`` are saved on the user rather than the profile."""
+
+    user_fields: ClassVar[tuple[str, ...]] = ()
+    # Fields drawn by a template of their own rather than accounts/_field.html.
+    field_templates: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        initial = {name: getattr(user, name) for name in self.user_fields}
+        initial.update(kwargs.pop("initial", None) or {})
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        if "timezone" in self.fields:
+            self.fields["timezone"] = timezone_field(user.timezone)
+        # Fields that count towards completeness are not labelled "(optional)".
+        for name in self.instance.completeness_fields:
+            if name in self.fields:
+                self.fields[name].show_optional = False  # type: ignore[attr-defined]
+
+    def save(self, commit: bool = True) -> Any:
+        if self.user_fields:
+            for name in self.user_fields:
+                setattr(self.user, name, self.cleaned_data[name])
+            self.user.save(update_fields=list(self.user_fields))
+        return super().save(commit=commit)
+
+    def layout(self) -> list[tuple[str, BoundField]]:
+        """(template, bound field) pairs in order, for the step template to include."""
+        return [(self.field_templates.get(name, "accounts/_field.html"), self[name]) for name in self.fields]
+
+    def availability_grid(self) -> list[dict[str, Any]]:
+        options = list(self["availability"].subwidgets)
+        per_day = len(TIME_BLOCKS)
+        return [{"day": day, "options": options[i * per_day : (i + 1) * per_day]} for i, day in enumerate(DAYS)]
+
+    def clean_region(self) -> str:
+        region = self.cleaned_data["region"].strip().upper().replace(" ", "")
+        if region and not _REGION.match(region):
+            raise ValidationError("Use a country code and, if you like, a state: e.g. US-MA, US, or CA-ON.")
+        return region
+
+
+class MenteeAboutForm(ProfileStepForm):
+    user_fields = ("first_name", "last_name", "timezone")
+
+    first_name = forms.CharField(
+        max_length=150, label="First name", widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, label="Last name", widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+    timezone = forms.ChoiceField(choices=())  # replaced in __init__ with the person's zone included
+    stage = forms.ChoiceField(
+        label="Where are you on the road to medicine?",
+        choices=[("", "Choose your stage"), *MenteeProfile.Stage.choices],
+        error_messages={"required": "Choose the stage you are at now."},
+    )
+
+    class Meta:
+        model = MenteeProfile
+        fields = ["first_name", "last_name", "timezone", "stage", "school", "bio"]
+        labels = {"bio": "A few sentences about you"}
+        help_texts = {
+            "school": "Your college, medical school or residency program.",
+            "bio": "Shown to mentors you contact: where you come from, what drew you to medicine.",
+        }
+        widgets = {"bio": forms.Textarea({"rows": 4})}
+
+
+class MenteeGoalsForm(ProfileStepForm):
+    field_templates = {"target_specialties": "accounts/_grouped_checkboxes.html"}
+
+    target_specialties = GroupedSpecialtiesField(
+        queryset=Specialty.objects.select_related("parent"),
+        required=False,
+        label="Specialties you are aiming for",
+        help_text="Leave empty if you are undecided — many mentees are, and mentors help with exactly that.",
+    )
+    topics = checkboxes(Topic.choices, label="What would you like help with?")
+    kinds = checkboxes(Kind.choices, label="Kinds of mentorship you are open to")
+    can_offer = checkboxes(
+        Contribution.choices,
+        label="What could you offer a mentor in return?",
+        help_text="Mentorship is two-way: many mentors welcome help with their projects.",
+    )
+
+    class Meta:
+        model = MenteeProfile
+        fields = ["target_specialties", "topics", "kinds", "goals_text", "can_offer"]
+        help_texts = {"goals_text": "What do you hope to achieve in the next year or two?"}
+        widgets = {"goals_text": forms.Textarea({"rows": 4})}
+
+    def specialty_groups(self) -> list[dict[str, Any]]:
+        return group_subwidgets(self["target_specialties"], specialty_groups(include_primary=True))
+
+
+class AvailabilityStepForm(ProfileStepForm):
+    field_templates = {"availability": "accounts/_availability.html"}
+
+    availability = AvailabilityField(
+        label="When are you usually free to meet?",
+        help_text="Tick every block that usually works, in your own timezone.",
+    )
+    meeting_modes = checkboxes(MeetingMode.choices, label="How would you like to meet?")
+    languages = checkboxes(Language.choices, label="Languages you can meet in")
+
+    class Meta:
+        fields = ["availability", "meeting_modes", "region", "languages"]
+        labels = {"region": "Where could you meet in person?"}
+        help_texts = {"region": "Country and state code, e.g. US-MA. Leave empty if you only meet remotely."}
+
+
+class MenteeAvailabilityForm(AvailabilityStepForm):
+    class Meta(AvailabilityStepForm.Meta):
+        model = MenteeProfile
+
+
+class MentorAvailabilityForm(AvailabilityStepForm):
+    class Meta(AvailabilityStepForm.Meta):
+        model = MentorProfile
+
+
+class MentorProfessionalForm(ProfileStepForm):
+    user_fields = ("first_name", "last_name", "timezone")
+    field_templates = {"subspecialties": "accounts/_grouped_checkboxes.html"}
+
+    first_name = forms.CharField(
+        max_length=150, label="First name", widget=forms.TextInput({"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=150, label="Last name", widget=forms.TextInput({"autocomplete": "family-name"})
+    )
+    timezone = forms.ChoiceField(choices=())
+    profession = forms.ChoiceField(
+        label="Profession",
+        choices=[("", "Choose your profession"), *MentorProfile.Profession.choices],
+        error_messages={"required": "Choose your profession."},
+    )
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.primary(),
+        required=False,
+        empty_label="Choose your specialty",
+        label="Specialty",
+        help_text="Your main specialty. Other health professionals: the field closest to your work.",
+    )
+    subspecialties = GroupedSpecialtiesField(
+        queryset=Specialty.objects.subspecialties().select_related("parent"),
+        required=False,
+        label="Subspecialties",
+        help_text="Any subspecialties you practise, under their specialty.",
+    )
+
+    class Meta:
+        model = MentorProfile
+        fields = [
+            "first_name",
+            "last_name",
+            "timezone",
+            "profession",
+            "specialty",
+            "subspecialties",
+            "board_certified",
+            "institution",
+            "years_in_practice",
+            "npi",
+            "license_state",
+            "license_number",
+        ]
+        labels = {"board_certified": "I am board certified", "npi": "NPI number"}
+        help_texts = {
+            "institution": "Hospital, practice or university.",
+            "npi": "Your 10-digit National Provider Identifier; coordinators use it to verify you.",
+            "license_state": "e.g. MA",
+        }
+        widgets = {
+            "npi": forms.TextInput({"inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}),
+            "years_in_practice": forms.NumberInput({"min": "0", "max": "70"}),
+        }
+
+    def specialty_groups(self) -> list[dict[str, Any]]:
+        return group_subwidgets(self["subspecialties"], specialty_groups(include_primary=False))
+
+    def clean_npi(self) -> str:
+        npi = self.cleaned_data["npi"]
+        if npi and MentorProfile.objects.filter(npi=npi).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("Another mentor already uses this NPI. If it is yours, please contact a coordinator.")
+        return npi
+
+
+class MentorMentoringForm(ProfileStepForm):
+    topics = checkboxes(Topic.choices, label="What do you help with?")
+    kinds = checkboxes(
+        Kind.choices, label="Kinds of mentorship you offer", help_text="Tick every kind you are open to."
+    )
+    preferred_stages = checkboxes(
+        MenteeProfile.Stage.choices,
+        label="Stages you would most like to mentor",
+        help_text="Leave empty if every stage is welcome.",
+    )
+    preferred_groups = checkboxes(
+        [(value, label[:1].upper() + label[1:]) for value, label in PREFERENCE_GROUP_NAMES.items()],
+        label="Who you especially want to mentor",
+        help_text="Mentees from these groups get a small boost in your suggestions.",
+    )
+
+    class Meta:
+        model = MentorProfile
+        fields = [
+            "capacity",
+            "accepting",
+            "paused_until",
+            "topics",
+            "kinds",
+            "preferred_stages",
+            "preferred_groups",
+            "bio",
+        ]
+        labels = {
+            "capacity": "How many mentees can you take at a time?",
+            "accepting": "I am accepting new mentees",
+            "paused_until": "Pause new requests until",
+            "bio": "A few sentences about you",
+        }
+        help_texts = {
+            "capacity": "We never send you more active mentees than this. 0 to 20.",
+            "paused_until": "A date when you will be back, e.g. after a busy rotation.",
+            "bio": "Shown to mentees: your path, what you enjoy helping with.",
+        }
+        widgets = {
+            "capacity": forms.NumberInput({"min": "0", "max": "20"}),
+            "paused_until": forms.DateInput({"type": "date"}, format="%Y-%m-%d"),
+            "bio": forms.Textarea({"rows": 4}),
+        }
+
+    def clean_paused_until(self) -> datetime.date | None:
+        paused_until = self.cleaned_data["paused_until"]
+        if paused_until and paused_until <= timezone.localdate():
+            raise ValidationError("Choose a date in the future, or leave it empty.")
+        return paused_until
+
+
+# --- Background -------------------------------------------------------------------------------
+
+YES_NO = [("yes", "Yes"), ("no", "No"), ("", "Prefer not to say")]
+BACKGROUND_QUESTIONS = {
+    Background.Attribute.GENDER_IDENTITY: "Your gender identity",
+    Background.Attribute.RACE_ETHNICITY: "Your race or ethnicity",
+    Background.Attribute.FIRST_GENERATION: "Are you the first in your family to go to college?",
+    Background.Attribute.URM: "Are you from a group under-represented in medicine?",
+    Background.Attribute.LGBTQ: "Do you identify as LGBTQ+?",
+    Background.Attribute.DISABILITY: "Do you have a disability?",
+    Background.Attribute.RURAL: "Did you grow up in a rural area?",
+    Background.Attribute.INTERNATIONAL: "Are you an international student or graduate?",
+}
+VISIBILITY_HELP = {
+    Background.Visibility.PRIVATE: "used for matching only, never shown to anyone.",
+    Background.Visibility.COORDINATORS: "shown to the program's coordinators, who may use it to find you a good match.",
+    Background.Visibility.EVERYONE: "shown on your profile page to every signed-in member of the program.",
+}
+
+
+class BackgroundForm(forms.Form):
+    """Optional background attributes, each with who may see it; mentees also say what matters in a mentor."""
+
+    def __init__(self, *args: Any, user: User, comfort: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.with_comfort = comfort is not None
+        existing = {row.attribute: row for row in Background.objects.filter(user=user)}
+        for attribute in Background.Attribute:
+            row = existing.get(attribute.value)
+            self.fields[attribute.value] = self._value_field(attribute, row)
+            # Not required: a missing choice means the safe default (private; doesn't matter).
+            self.fields[f"{attribute.value}_visibility"] = forms.TypedChoiceField(
+                label="Who may see this",
+                choices=Background.Visibility.choices,
+                initial=row.visibility if row else Background.Visibility.PRIVATE,
+                required=False,
+                empty_value=Background.Visibility.PRIVATE,
+            )
+            if comfort is not None:
+                self.fields[f"{attribute.value}_importance"] = forms.TypedChoiceField(
+                    label="Importance of a mentor who shares this",
+                    choices=Importance.choices,
+                    initial=comfort.get(attribute.value, Importance.NONE),
+                    required=False,
+                    empty_value=Importance.NONE,
+                )
+        for field in self.fields.values():
+            field.show_optional = False  # type: ignore[attr-defined]  # the whole step is optional
+
+    @staticmethod
+    def _value_field(attribute: str, row: Background | None) -> forms.Field:
+        label = BACKGROUND_QUESTIONS[Background.Attribute(attribute)]
+        if attribute == Background.Attribute.GENDER_IDENTITY:
+            return forms.ChoiceField(
+                label=label,
+                choices=[("", "Prefer not to say"), *Background.Gender.choices],
+                required=False,
+                initial=row.value if row else "",
+            )
+        if attribute == Background.Attribute.RACE_ETHNICITY:
+            field = checkboxes(Background.Race.choices, label=label, help_text="Choose all that apply, or none.")
+            field.initial = row.value if row else []
+            return field
+        initial = "" if row is None else ("yes" if row.value else "no")
+        return forms.ChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect, required=False, initial=initial)
+
+    def attributes(self) -> list[dict[str, Any]]:
+        """Per attribute: its label, value field, visibility field and importance field (mentees only)."""
+        return [
+            {
+                "label": attribute.label,
+                "value": self[attribute.value],
+                "visibility": self[f"{attribute.value}_visibility"],
+                "importance": self[f"{attribute.value}_importance"] if self.with_comfort else None,
+            }
+            for attribute in Background.Attribute
+        ]
+
+    def values(self) -> dict[str, tuple[Any, str] | None]:
+        values: dict[str, tuple[Any, str] | None] = {}
+        for attribute in Background.Attribute:
+            raw = self.cleaned_data.get(attribute.value)
+            visibility = self.cleaned_data[f"{attribute.value}_visibility"]
+            if attribute in Background.BOOLEAN_ATTRIBUTES:
+                values[attribute.value] = None if raw in (None, "") else (raw == "yes", visibility)
+            else:
+                values[attribute.value] = (raw, visibility) if raw else None
+        return values
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.with_comfort:
+            # Sharing a gender identity or race needs the mentee's own answer; a flag does not.
+            for attribute in (Background.Attribute.GENDER_IDENTITY, Background.Attribute.RACE_ETHNICITY):
+                importance = cleaned.get(f"{attribute.value}_importance")
+                if importance and importance != Importance.NONE and not cleaned.get(attribute.value):
+                    self.add_error(
+                        f"{attribute.value}_importance",
+                        f"Tell us your own {attribute.label.lower()} above, or set this to “Doesn't matter”.",
+                    )
+        return cleaned
+
+    def save(self, *, profile: MenteeProfile | MentorProfile) -> None:
+        set_background(user=self.user, values=self.values())
+        if self.with_comfort and isinstance(profile, MenteeProfile):
+            profile.comfort_preferences = {
+                attribute.value: self.cleaned_data[f"{attribute.value}_importance"]
+                for attribute in Background.Attribute
+                if self.cleaned_data[f"{attribute.value}_importance"] != Importance.NONE
+            }
+            profile.save(update_fields=["comfort_preferences", "updated_at"])

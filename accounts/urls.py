@@ -6,4 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/<slug:step>/", views.profile_step, name="profile_step"),
+    path("people/<int:user_id>/", views.person, name="person"),
 ]

@@ -204,19 +204,26 @@ def current_version() -> int:
     return int(version)
 
 
+def _bump() -> None:
+    global _directory
+    try:
+        if not cache.add(VERSION_KEY, 2, timeout=None):
+            cache.incr(VERSION_KEY)
+    except Exception:
+        logger.warning("matching: could not bump the index version; processes refresh within MAX_AGE")
+    _directory = None  # this process rebuilds at once, whatever the cache says
+
+
 def invalidate() -> None:
-    """Mark every process's indexes stale, once the current transaction commits."""
+    """Mark every process's indexes stale, once the current transaction commits.
 
-    def bump() -> None:
-        try:
-            if not cache.add(VERSION_KEY, 2, timeout=None):
-                cache.incr(VERSION_KEY)
-        except Exception:
-            logger.warning("matching: could not bump the index version; processes refresh within MAX_AGE")
-        global _directory
-        _directory = None  # this process rebuilds at once, whatever the cache says
-
-    transaction.on_commit(bump)
+    One bump per transaction, however many rows it saves (a bulk delete of demo people
+    would otherwise bump thousands of times).
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is _bump for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump)
 
 
 def build_directory(version: int) -> Directory:

@@ -1,5 +1,26 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from matching import views
 
 app_name = "matching"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("mentors/", views.directory, name="directory"),
+    path("mentors/unhide/", views.unhide_all, name="unhide_all"),
+    path("mentors/<int:user_id>/", views.mentor_detail, name="mentor"),
+    path("mentors/<int:user_id>/favourite/", views.favourite, name="favourite"),
+    path("mentors/<int:user_id>/hide/", views.hide, name="hide"),
+    path("requests/", views.my_requests, name="requests"),
+    path("requests/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("requests/<int:pk>/accept/", views.accept, name="accept"),
+    path("requests/<int:pk>/decline/", views.decline, name="decline"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/availability/", views.availability, name="availability"),
+    path("mentorships/", views.mentorships, name="mentorships"),
+    path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship"),
+    path("mentorships/<int:pk>/goals/", views.add_goal, name="add_goal"),
+    path("mentorships/<int:pk>/goals/<int:goal_id>/edit/", views.edit_goal, name="edit_goal"),
+    path("mentorships/<int:pk>/goals/<int:goal_id>/done/", views.toggle_goal, name="toggle_goal"),
+    path("mentorships/<int:pk>/end/", views.end, name="end"),
+    path("mentorships/<int:pk>/rematch/", views.rematch, name="rematch"),
+]

@@ -5,11 +5,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from matching import api as matching_api
 from mentorship.health import healthz
 
 router = DefaultRouter()
 router.register("specialties", accounts_api.SpecialtyViewSet, basename="specialty")
 router.register("people", accounts_api.PersonViewSet, basename="person")
+router.register("mentors", matching_api.MentorViewSet, basename="mentor")
+router.register("mentees", matching_api.MenteeViewSet, basename="mentee")
+router.register("requests", matching_api.RequestViewSet, basename="request")
+router.register("mentorships", matching_api.MentorshipViewSet, basename="mentorship")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

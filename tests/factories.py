@@ -88,3 +88,15 @@ def make_request(
     mentee_user = mentee.user if hasattr(mentee, "user") else mentee or make_mentee().user
     mentor_user = mentor.user if hasattr(mentor, "user") else mentor or make_mentor().user
     return create_request(mentee=mentee_user, mentor=mentor_user, kind=kind, message=message, **fields)
+
+
+def make_mentorship(*, mentee: Any = None, mentor: Any = None, kind: str = "long_term", **fields: Any) -> Any:
+    """A live mentorship, reached the real way: a request, accepted, then approved by a coordinator."""
+    from matching.models import Mentorship
+    from matching.services import accept_request, approve_request
+
+    request = make_request(mentee=mentee, mentor=mentor, kind=kind, **fields)
+    accepted = accept_request(request=request, by=request.mentor)
+    if accepted.status != "matched":
+        approve_request(request=accepted, by=make_coordinator())
+    return Mentorship.objects.get(request=request)

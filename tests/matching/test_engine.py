@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from django.db import connection
 
 from accounts import taxonomy
 from accounts.models import Background, Program, Specialty
@@ -23,8 +24,12 @@ def committed(django_capture_on_commit_callbacks: Any) -> Callable[[Callable[[],
     """Run a change and its on-commit hooks, as a real request would."""
 
     def run(change: Callable[[], Any]) -> Any:
+        pending = len(connection.run_on_commit)
         with django_capture_on_commit_callbacks(execute=True):
-            return change()
+            result = change()
+        # A real commit clears the hooks it ran; the capture helper leaves them queued.
+        del connection.run_on_commit[pending:]
+        return result
 
     return run
 

@@ -1,0 +1,213 @@
+"""Forms of the matching pages: the directory filters, requests, answers and the live mentorship.
+
+Forms only parse and validate input; every rule and state change stays in
+``matching/services.py``, which the views call with ``cleaned_data``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Kind, Language, MeetingMode, MentorProfile, Specialty, Topic
+from matching.models import Goal, Mentorship, MentorshipRequest
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DirectoryFilterForm(forms.Form):
+    """The GET form of the mentor directory; every field is optional."""
+
+    ACCEPTING = "accepting"
+    EVERYONE = "everyone"
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Name, institution, specialty or topic.",
+        widget=forms.TextInput({"type": "search", "autocomplete": "off"}),
+    )
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.select_related("parent").order_by("name"),
+        required=False,
+        empty_label="Any specialty",
+    )
+    related = forms.BooleanField(label="Include related fields", required=False)
+    language = forms.ChoiceField(choices=[("", "Any language"), *Language.choices], required=False)
+    mode = forms.ChoiceField(label="Meeting mode", choices=[("", "Any way"), *MeetingMode.choices], required=False)
+    kind = forms.ChoiceField(label="Kind of mentorship", choices=[("", "Any kind"), *Kind.choices], required=False)
+    show = forms.ChoiceField(
+        label="Show",
+        choices=[(ACCEPTING, "Accepting new mentees now"), (EVERYONE, "Everyone, including mentors who are full")],
+        required=False,
+        initial=ACCEPTING,
+        widget=forms.RadioSelect,
+    )
+    favourites = forms.BooleanField(label="Only my favourites", required=False)
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None and not data.get("show"):
+            data = data.copy()
+            data["show"] = self.ACCEPTING  # a link with only ?q= still shows the radio as chosen
+        super().__init__(data, **kwargs)
+        # Subspecialties share names across boards: "Sports Medicine (Family Medicine)".
+        self.fields["specialty"].label_from_instance = lambda s: s.label  # type: ignore[attr-defined]
+
+    @property
+    def include_full(self) -> bool:
+        return self.is_bound and self.is_valid() and self.cleaned_data.get("show") == self.EVERYONE
+
+    def narrows(self) -> bool:
+        """Whether any filter that limits which mentors show is set."""
+        if not self.is_bound or not self.is_valid():
+            return False
+        names = ("q", "specialty", "language", "mode", "kind")
+        return any(self.cleaned_data.get(name) for name in names)
+
+    def filter(self, profiles: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
+        data = self.cleaned_data
+        if specialty := data.get("specialty"):
+            fields = {specialty.pk, *specialty.subspecialties.values_list("pk", flat=True)}
+            if data.get("related"):
+                fields |= set(specialty.related.values_list("pk", flat=True))
+                if specialty.parent_id:
+                    fields.add(specialty.parent_id)
+            profiles = profiles.filter(Q(specialty__in=fields) | Q(subspecialties__in=fields))
+        # The list fields hold short codes: a quoted code matches one whole element, and
+        # icontains on JSON works on SQLite and PostgreSQL alike (contains does not).
+        for name, field in (("language", "languages"), ("mode", "meeting_modes"), ("kind", "kinds")):
+            if value := data.get(name):
+                profiles = profiles.filter(**{f"{field}__icontains": f'"{value}"'})
+        # Every word must match something: "sports boston" finds a sports physician in Boston.
+        for word in data.get("q", "").split():
+            matches = (
+                Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+                | Q(institution__icontains=word)
+                | Q(specialty__name__icontains=word)
+                | Q(subspecialties__name__icontains=word)
+            )
+            for code, label in Topic.choices:
+                if word.lower() in str(label).lower():
+                    matches |= Q(topics__icontains=f'"{code}"')
+            profiles = profiles.filter(matches)
+        return profiles
+
+
+class RequestForm(forms.Form):
+    """A mentee asks a mentor: kind, a message and goals; a task also needs what and when."""
+
+    kind = forms.ChoiceField(label="What kind of mentorship?", choices=Kind.choices, widget=forms.RadioSelect)
+    task = forms.CharField(
+        label="The task",
+        max_length=200,
+        required=False,
+        help_text="For example: review my personal statement.",
+    )
+    due_date = forms.DateField(label="Due date", required=False, widget=DateInput)
+    message = forms.CharField(
+        label="Your message",
+        max_length=2000,
+        help_text="Introduce yourself and say why you would like this mentor.",
+        widget=forms.Textarea({"rows": 5}),
+    )
+    goals = forms.CharField(
+        label="Your goals",
+        max_length=2000,
+        required=False,
+        help_text="What you hope to achieve together, one per line.",
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kinds:
+            field = self.fields["kind"]
+            field.choices = [(value, label) for value, label in Kind.choices if value in kinds]  # type: ignore[attr-defined]
+            if len(kinds) == 1:
+                field.initial = kinds[0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Kind.TASK:
+            if not data.get("task"):
+                self.add_error("task", "Say what the task is.")
+            due = data.get("due_date")
+            if due is None:
+                self.add_error("due_date", "Give the date the task is due.")
+            elif due < timezone.localdate():
+                self.add_error("due_date", "The due date cannot be in the past.")
+        return data
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason", choices=[("", "Choose a reason"), *MentorshipRequest.DeclineReason.choices]
+    )
+    note = forms.CharField(
+        label="A note to the mentee",
+        max_length=2000,
+        required=False,
+        help_text="Optional, but a kind word or a pointer to someone else helps.",
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+
+class AvailabilityForm(forms.ModelForm):
+    """The mentor opens or pauses their inbox; a single-model change, saved by the view."""
+
+    accepting = forms.BooleanField(label="I am accepting new requests", required=False)
+
+    class Meta:
+        model = MentorProfile
+        fields = ["accepting", "paused_until"]
+        labels = {"paused_until": "Pause until"}
+        help_texts = {"paused_until": "Optional: mentees can request you again from this date."}
+        widgets = {"paused_until": DateInput}
+
+    def clean_paused_until(self) -> datetime.date | None:
+        date: datetime.date | None = self.cleaned_data.get("paused_until")
+        if date is not None and date <= timezone.localdate():
+            raise forms.ValidationError("Choose a date after today.")
+        return date
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["text"]
+        labels = {"text": "Goal"}
+
+
+class EndForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="How did it go?",
+        choices=[
+            (Mentorship.Status.COMPLETED, "Completed — we did what we set out to do"),
+            (Mentorship.Status.ENDED, "Ended early"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(label="Main reason", choices=[("", "Choose a reason"), *Mentorship.EndReason.choices])
+    feedback = forms.CharField(
+        label="Feedback",
+        max_length=4000,
+        required=False,
+        help_text="What went well, and what could have gone better. Coordinators read this.",
+        widget=forms.Textarea({"rows": 4}),
+    )
+    rating = forms.TypedChoiceField(
+        label="Overall rating",
+        choices=[(str(n), f"{n} — {label}") for n, label in enumerate(("poor", "fair", "good", "very good", "excellent"), 1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )

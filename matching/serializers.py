@@ -1,0 +1,340 @@
+"""The JSON shape of the mentorship workflow (API v1): the directory, requests, mentorships, goals.
+
+Shapes only: every rule lives in ``matching/services.py`` and is called from the views.
+What one person sees of another is minimal: background attributes only when their owner
+shares them with everyone, email addresses only once a mentorship is live.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Background, Kind, Language, MeetingMode, MenteeProfile, MentorProfile, Specialty, User
+from accounts.serializers import BackgroundEntrySerializer, background_json
+from matching.models import Goal, Mentorship, MentorshipRequest
+from matching.scoring import Match
+
+# The largest id a filter accepts: anything above is no row, not a database error.
+MAX_ID = 2**31 - 1
+
+
+class RuleErrorSerializer(serializers.Serializer):
+    """An error that is not about one field: a message, and a code naming the rule or the reason."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="e.g. mentor_full, duplicate_request, invalid_state, not_found.")
+
+
+# --- Matches -------------------------------------------------------------------------------
+
+
+class ReasonSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text='e.g. "Same subspecialty: Orthopaedic Sports Medicine".')
+    code = serializers.CharField()
+    component = serializers.CharField()
+    points = serializers.FloatField(help_text="This reason's share of the 0-100 score.")
+
+
+class MatchSerializer(serializers.Serializer):
+    score = serializers.FloatField(min_value=0, max_value=100)
+    reasons = ReasonSerializer(many=True, help_text="Best first.")
+    components = serializers.DictField(
+        child=serializers.FloatField(min_value=0, max_value=1), help_text="Each score component's value in [0, 1]."
+    )
+
+
+def match_json(match: Match | None) -> dict[str, Any] | None:
+    return MatchSerializer(match).data if match is not None else None
+
+
+class SpecialtyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Specialty
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+PUBLIC_BACKGROUND = serializers.DictField(
+    child=BackgroundEntrySerializer(),
+    help_text="Background attributes their owner shares with everyone, keyed by attribute.",
+)
+
+
+def _public_background(user: User) -> dict[str, dict[str, Any]]:
+    # ``public_background`` is prefetched with only the rows shared with everyone.
+    rows: list[Background] = getattr(user, "public_background", [])
+    return background_json(rows)
+
+
+def _match_from_context(serializer: serializers.Serializer, user_id: int) -> dict[str, Any] | None:
+    matches: dict[int, Match] = serializer.context.get("matches", {})
+    return match_json(matches.get(user_id))
+
+
+# --- The directory ---------------------------------------------------------------------------
+
+
+class MentorCardSerializer(serializers.ModelSerializer):
+    """A mentor as a mentee sees them in the directory; ``id`` is the mentor's user id."""
+
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    specialty = SpecialtyRefSerializer(read_only=True, allow_null=True)
+    subspecialties = SpecialtyRefSerializer(many=True, read_only=True)
+    accepting = serializers.SerializerMethodField()
+    remaining_capacity = serializers.SerializerMethodField()
+    background = serializers.SerializerMethodField()
+    match = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MentorProfile
+        fields = [
+            "id",
+            "name",
+            "profession",
+            "specialty",
+            "subspecialties",
+            "board_certified",
+            "institution",
+            "years_in_practice",
+            "bio",
+            "topics",
+            "kinds",
+            "meeting_modes",
+            "region",
+            "languages",
+            "accepting",
+            "remaining_capacity",
+            "background",
+            "match",
+        ]
+        read_only_fields = fields
+
+    def get_accepting(self, profile: MentorProfile) -> bool:
+        return profile.is_accepting()
+
+    def get_remaining_capacity(self, profile: MentorProfile) -> int:
+        # ``active`` is annotated by the view: the mentor's active mentorships.
+        return max(0, profile.capacity - getattr(profile, "active", 0))
+
+    @extend_schema_field(PUBLIC_BACKGROUND)
+    def get_background(self, profile: MentorProfile) -> dict[str, dict[str, Any]]:
+        return _public_background(profile.user)
+
+    @extend_schema_field(MatchSerializer(allow_null=True))
+    def get_match(self, profile: MentorProfile) -> dict[str, Any] | None:
+        return _match_from_context(self, profile.user_id)
+
+
+class MentorFilterSerializer(serializers.Serializer):
+    """Query parameters of the mentor directory."""
+
+    # Declared fields shadow Field attributes only in the stubs: the metaclass moves them away.
+    specialty = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, min_value=1, max_value=MAX_ID, help_text="Specialty id: the mentor's specialty or subspecialty."
+    )
+    include_related = serializers.BooleanField(
+        required=False, default=False, help_text="With specialty: also its subspecialties and related fields."
+    )
+    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    mode = serializers.ChoiceField(choices=MeetingMode.choices, required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    accepting = serializers.ChoiceField(
+        choices=[("true", "Only mentors accepting requests, with room"), ("false", "Everyone"), ("all", "Everyone")],
+        required=False,
+        default="true",
+        help_text="true (default): only mentors who accept requests and have room; false or all: everyone.",
+    )
+    q = serializers.CharField(
+        required=False, max_length=100, help_text="Search names, institutions, specialties and topics."
+    )
+    ordering = serializers.ChoiceField(
+        choices=[("score", "Best match first"), ("name", "By name")], required=False, default="score"
+    )
+
+
+class MenteeSuggestionSerializer(serializers.ModelSerializer):
+    """A mentee as a mentor sees them among suggestions: never comfort preferences or private attributes."""
+
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    name = serializers.CharField(source="user.display_name", read_only=True)
+    target_specialties = SpecialtyRefSerializer(many=True, read_only=True)
+    goals = serializers.CharField(source="goals_text", read_only=True, help_text="Goals in the mentee's words.")
+    background = serializers.SerializerMethodField()
+    match = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MenteeProfile
+        fields = [
+            "id",
+            "name",
+            "stage",
+            "school",
+            "target_specialties",
+            "goals",
+            "topics",
+            "kinds",
+            "meeting_modes",
+            "languages",
+            "background",
+            "match",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PUBLIC_BACKGROUND)
+    def get_background(self, profile: MenteeProfile) -> dict[str, dict[str, Any]]:
+        return _public_background(profile.user)
+
+    @extend_schema_field(MatchSerializer(allow_null=True))
+    def get_match(self, profile: MenteeProfile) -> dict[str, Any] | None:
+        return _match_from_context(self, profile.user_id)
+
+
+# --- Requests ----------------------------------------------------------------------------------
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    """Another person by id and name: no contact details before a match is live."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    mentee = PersonRefSerializer(read_only=True)
+    mentor = PersonRefSerializer(read_only=True)
+    mentorship = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MentorshipRequest
+        fields = [
+            "id",
+            "status",
+            "kind",
+            "mentee",
+            "mentor",
+            "message",
+            "goals",
+            "task",
+            "due_date",
+            "score",
+            "decline_reason",
+            "response_note",
+            "created_at",
+            "responded_at",
+            "decided_at",
+            "expires_at",
+            "mentorship",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="The mentorship, once matched."))
+    def get_mentorship(self, request: MentorshipRequest) -> int | None:
+        mentorship = getattr(request, "mentorship", None)
+        return mentorship.pk if mentorship is not None else None
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    mentor = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The mentor's user id.")
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    message = serializers.CharField(max_length=2000)
+    goals = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    task = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="For kind task: what it is."
+    )
+    due_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="For kind task: when it is due."
+    )
+
+
+class RequestFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=MentorshipRequest.Status.choices, required=False)
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=MentorshipRequest.DeclineReason.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# --- Mentorships and goals ------------------------------------------------------------------------
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Goal
+        fields = ["id", "text", "done", "created_by", "created_at", "completed_at"]
+        read_only_fields = ["id", "created_by", "created_at", "completed_at"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    """A participant; ``email`` only while the mentorship is live (or for coordinators)."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+    email = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "email"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_email(self, person: User) -> str | None:
+        return person.email if self.context.get("share_contact") else None
+
+
+class MentorshipSerializer(serializers.ModelSerializer):
+    mentee = serializers.SerializerMethodField()
+    mentor = serializers.SerializerMethodField()
+    goals = GoalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Mentorship
+        fields = [
+            "id",
+            "status",
+            "kind",
+            "task",
+            "due_date",
+            "mentee",
+            "mentor",
+            "request",
+            "started_at",
+            "at_risk",
+            "ended_at",
+            "end_reason",
+            "rematch_requested",
+            "goals",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ContactSerializer)
+    def get_mentee(self, mentorship: Mentorship) -> dict[str, Any]:
+        return self._contact(mentorship, mentorship.mentee)
+
+    @extend_schema_field(ContactSerializer)
+    def get_mentor(self, mentorship: Mentorship) -> dict[str, Any]:
+        return self._contact(mentorship, mentorship.mentor)
+
+    def _contact(self, mentorship: Mentorship, person: User) -> dict[str, Any]:
+        viewer = self.context["request"].user
+        live = mentorship.status == Mentorship.Status.ACTIVE
+        share = viewer.is_coordinator or (live and mentorship.involves(viewer))
+        return ContactSerializer(person, context={**self.context, "share_contact": share}).data
+
+
+class EndSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[Mentorship.Status.COMPLETED, Mentorship.Status.ENDED])
+    reason = serializers.ChoiceField(choices=Mentorship.EndReason.choices)
+    feedback = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)

@@ -1,0 +1,91 @@
+"""Playwright against pytest-django's live server, driving Debian's Chromium.
+
+The live server runs in this process, so Django's test email backend (locmem) holds
+every email in ``django.core.mail.outbox`` and the test reads links from there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in this thread; Django refuses ORM
+# calls from a thread with a running loop unless told it is safe (it is: one thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(live_server: Any, transactional_db: None, settings: Any) -> str:
+    """The live server's address, with throttling off and a private cache so runs never share state."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.ACCOUNT_RATE_LIMITS = False
+    return str(live_server.url)
+
+
+@pytest.fixture
+def new_page(browser: Any, site: str) -> Iterator[Callable[[], Any]]:
+    """Open a fresh browser context (its own cookies: one person) and return its page."""
+    contexts = []
+
+    def open_page() -> Any:
+        context = browser.new_context(viewport=DESKTOP, base_url=site)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Any]) -> Any:
+    return new_page()
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
+    """screenshot(page, "name"): full-page PNGs at desktop and phone width, numbered in order."""
+    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    counter = iter(range(1, 1000))
+
+    def take(page: Any, name: str) -> None:
+        number = next(counter)
+        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            page.screenshot(path=str(folder / f"{number:02d}-{name}-{label}.png"), full_page=True)
+        page.set_viewport_size(DESKTOP)
+
+    return take
