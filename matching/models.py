@@ -101,6 +101,7 @@ class MentorshipRequest(StateMachineMixin):
     responded_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     objects = MentorshipRequestQuerySet.as_manager()
 
@@ -253,3 +254,144 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Follow-up: check-ins and notifications ---------------------------------------------
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def open(self) -> CheckInQuerySet:
+        return self.filter(status=CheckIn.Status.OPEN)
+
+
+class CheckIn(models.Model):
+    """One scheduled check-in of a mentorship: period ``n`` is due ``n`` cadences after the start."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for answers"
+        COMPLETED = "completed", "Answered"
+        MISSED = "missed", "Missed"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
+    period = models.PositiveIntegerField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_on"]
+        constraints = [
+            # The scheduler may run any number of times: one check-in per period, ever.
+            models.UniqueConstraint(fields=["mentorship", "period"], name="matching_checkin_one_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.period} of mentorship #{self.mentorship_id} due {self.due_on}"
+
+
+class CheckInResponse(models.Model):
+    """One side's answer to a check-in."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_responses")
+    met = models.BooleanField("met since last time")
+    rating = models.PositiveSmallIntegerField("how it is going (1-5)")
+    progress = models.TextField("progress on goals", blank=True, max_length=2000)
+    concern = models.TextField("any concern", blank=True, max_length=2000)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "user"], name="matching_checkinresponse_once_per_side"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="matching_checkin_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer of user #{self.user_id} to check-in #{self.checkin_id}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+    def email_pending(self) -> NotificationQuerySet:
+        return self.filter(email_status=Notification.EmailStatus.PENDING)
+
+
+class Notification(models.Model):
+    """A message to one person: a row in the outbox, written in the event's own transaction.
+
+    In-app it is visible at once; the email is sent after commit by a Celery task that
+    claims the row with a conditional UPDATE, so a retried or duplicated task never sends
+    twice. The sweeper delivers whatever a dead broker left pending.
+    """
+
+    class Kind(models.TextChoices):
+        REQUEST_CREATED = "request_created", "New mentorship request"
+        REQUEST_ACCEPTED = "request_accepted", "Request accepted"
+        REQUEST_DECLINED = "request_declined", "Request declined"
+        REQUEST_EXPIRED = "request_expired", "Request expired"
+        REQUEST_WITHDRAWN = "request_withdrawn", "Request withdrawn"
+        REQUEST_REMINDER = "request_reminder", "Request waiting for an answer"
+        APPROVAL_NEEDED = "approval_needed", "Match waiting for approval"
+        MATCH_LIVE = "match_live", "Match is live"
+        MATCH_REJECTED = "match_rejected", "Match not approved"
+        MENTORSHIP_ENDED = "mentorship_ended", "Mentorship ended"
+        CHECKIN_DUE = "checkin_due", "Check-in due"
+        CHECKIN_REMINDER = "checkin_reminder", "Check-in reminder"
+        CHECKIN_MISSED = "checkin_missed", "Check-in missed"
+        AT_RISK = "at_risk", "Mentorship at risk"
+        MENTOR_VERIFIED = "mentor_verified", "Mentor verification"
+        DIGEST = "digest", "Weekly coordinator digest"
+
+    class EmailStatus(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not sent (opted out)"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    link = models.CharField(max_length=300, blank=True, help_text="Where the in-app notification leads.")
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="matching_notif_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for user #{self.recipient_id}"
+
+
+class EmailOptOut(models.Model):
+    """A person who wants no email of this kind (they still see it in the app)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=30, choices=Notification.Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="matching_emailoptout_once")]
+
+    def __str__(self) -> str:
+        return f"User #{self.user_id} opted out of {self.kind} emails"

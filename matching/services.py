@@ -11,12 +11,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Kind, Membership, MentorProfile, Program, User
-from matching.models import InvalidTransition, Mentorship, MentorshipRequest
+from matching.models import InvalidTransition, Mentorship, MentorshipRequest, Notification
+from matching.notifications import coordinators, notify, notify_all
 
 Status = MentorshipRequest.Status
+Note = Notification.Kind
+REMIND_BEFORE_EXPIRY = datetime.timedelta(days=2)
 
 
 @dataclass
@@ -108,7 +112,7 @@ def create_request(
         f"You can have at most {program.max_open_requests} open requests at a time; withdraw one first.",
     )
     now = timezone.now()
-    return MentorshipRequest.objects.create(
+    request = MentorshipRequest.objects.create(
         program=program,
         mentee=mentee,
         mentor=mentor,
@@ -121,6 +125,12 @@ def create_request(
         created_at=now,
         expires_at=now + datetime.timedelta(days=program.request_expiry_days),
     )
+    _tell(request.mentor, Note.REQUEST_CREATED, request, link=reverse("matching:inbox"))
+    return request
+
+
+def _tell(recipient: User, kind: str, request: MentorshipRequest, *, link: str = "", **context: object) -> None:
+    notify(recipient=recipient, kind=kind, context={"request": request, **context}, link=link)
 
 
 def _locked(request: MentorshipRequest) -> MentorshipRequest:
@@ -143,6 +153,13 @@ def accept_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest
         )
         _transition(request, Status.ACCEPTED, by=by)
         request.save(update_fields=["status", "responded_at"])
+        _tell(request.mentee, Note.REQUEST_ACCEPTED, request, link=reverse("matching:requests"))
+        notify_all(
+            recipients=coordinators(),
+            kind=Note.APPROVAL_NEEDED,
+            context={"request": request},
+            link=reverse("admin:matching_mentorshiprequest_change", args=[request.pk]),
+        )
         return request
     return _match(request, by=by)
 
@@ -164,6 +181,8 @@ def reject_request(*, request: MentorshipRequest, by: User, note: str = "") -> M
     request.response_note = note
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "response_note", "decided_at"])
+    for person in (request.mentee, request.mentor):
+        _tell(person, Note.MATCH_REJECTED, request, link=reverse("matching:requests"))
     return request
 
 
@@ -178,6 +197,7 @@ def decline_request(*, request: MentorshipRequest, by: User, reason: str, note: 
     request.response_note = note
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "decline_reason", "response_note", "responded_at"])
+    _tell(request.mentee, Note.REQUEST_DECLINED, request, link=reverse("matching:directory"))
     return request
 
 
@@ -190,6 +210,7 @@ def withdraw_request(*, request: MentorshipRequest, by: User | None, note: str =
                  conflict=False)  # fmt: skip
     _transition(request, Status.WITHDRAWN, by=by, note=note)
     request.save(update_fields=["status"])
+    _tell(request.mentor, Note.REQUEST_WITHDRAWN, request, link=reverse("matching:inbox"), system_note=note)
     return request
 
 
@@ -204,8 +225,27 @@ def expire_requests(*, now: datetime.datetime | None = None) -> int:
                 continue  # answered in the meantime
             _transition(request, Status.EXPIRED, by=None, note="No answer in time")
             request.save(update_fields=["status"])
+            _tell(request.mentee, Note.REQUEST_EXPIRED, request, link=reverse("matching:directory"))
+            _tell(request.mentor, Note.REQUEST_EXPIRED, request, link=reverse("matching:inbox"))
             expired += 1
     return expired
+
+
+def remind_pending_requests(*, now: datetime.datetime | None = None) -> int:
+    """Remind mentors of requests that expire within two days, once per request."""
+    now = now or timezone.now()
+    soon = MentorshipRequest.objects.filter(
+        status=Status.PENDING, reminded_at__isnull=True, expires_at__lte=now + REMIND_BEFORE_EXPIRY, expires_at__gt=now
+    )
+    reminded = 0
+    for pk in soon.values_list("pk", flat=True):
+        with transaction.atomic():
+            if not MentorshipRequest.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue
+            request = MentorshipRequest.objects.select_related("mentor", "mentee").get(pk=pk)
+            _tell(request.mentor, Note.REQUEST_REMINDER, request, link=reverse("matching:inbox"))
+            reminded += 1
+    return reminded
 
 
 def _capacity_of(mentor: User) -> int:
@@ -226,7 +266,7 @@ def _match(request: MentorshipRequest, *, by: User) -> MentorshipRequest:
     request.decided_at = now
     request.responded_at = request.responded_at or now
     request.save(update_fields=["status", "decided_at", "responded_at"])
-    Mentorship.objects.create(
+    mentorship = Mentorship.objects.create(
         program=request.program,
         mentee_id=request.mentee_id,
         mentor_id=request.mentor_id,
@@ -236,11 +276,40 @@ def _match(request: MentorshipRequest, *, by: User) -> MentorshipRequest:
         due_date=request.due_date,
         started_at=now,
     )
+    _introduce(mentorship)
     if request.kind == Kind.LONG_TERM and request.program.withdraw_other_long_term_requests:
         others = MentorshipRequest.objects.open().filter(mentee_id=request.mentee_id, kind=Kind.LONG_TERM)
         for other in others.exclude(pk=request.pk):
             withdraw_request(request=other, by=None, note="Matched with another mentor")
     return request
+
+
+def _introduce(mentorship: Mentorship) -> None:
+    """The match is live: an introduction to both sides, each with the other's summary and contact."""
+    pairs = ((mentorship.mentee, mentorship.mentor), (mentorship.mentor, mentorship.mentee))
+    for person, other in pairs:
+        notify(
+            recipient=person,
+            kind=Note.MATCH_LIVE,
+            context={"mentorship": mentorship, "other": other, "other_summary": _summary(other)},
+            link=reverse("matching:mentorship", args=[mentorship.pk]),
+            dedupe_key=f"match-live:{mentorship.pk}:{person.pk}",
+        )
+
+
+def _summary(user: User) -> str:
+    """A line about a person for an introduction: never a background attribute."""
+    mentor = MentorProfile.objects.filter(user=user).select_related("specialty").first()
+    if mentor is not None:
+        parts = [mentor.specialty.label if mentor.specialty else "", mentor.institution]
+        return ", ".join(p for p in parts if p)
+    from accounts.models import MenteeProfile
+
+    mentee = MenteeProfile.objects.filter(user=user).first()
+    if mentee is not None:
+        parts = [mentee.get_stage_display() if mentee.stage else "", mentee.school]
+        return ", ".join(str(p) for p in parts if p)
+    return ""
 
 
 @transaction.atomic
@@ -269,6 +338,13 @@ def end_mentorship(
     else:
         mentorship.mentee_feedback, mentorship.mentee_rating = feedback, rating
     mentorship.save()
+    other = mentorship.mentor if by.pk != mentorship.mentor_id else mentorship.mentee
+    notify(
+        recipient=other,
+        kind=Note.MENTORSHIP_ENDED,
+        context={"mentorship": mentorship, "by": by},
+        link=reverse("matching:mentorship", args=[mentorship.pk]),
+    )
     return mentorship
 
 

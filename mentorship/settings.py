@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "matching.followup_views.unread_notifications",
             ],
         },
     },
@@ -250,7 +252,21 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "heartbeat": {"task": "mentorship.health.heartbeat", "schedule": 30.0},
+    "sweep-outbox": {"task": "matching.sweep_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 60)},
+    "expire-requests": {"task": "matching.expire_requests", "schedule": 15 * 60.0},
+    "remind-pending-requests": {"task": "matching.remind_pending_requests", "schedule": 6 * 3600.0},
+    "schedule-checkins": {"task": "matching.schedule_checkins", "schedule": 3600.0},
+    "follow-up-checkins": {"task": "matching.follow_up_checkins", "schedule": 3600.0},
+    "weekly-digest": {"task": "matching.weekly_digest", "schedule": crontab(hour=13, minute=0, day_of_week="mon")},
 }
+
+# The outbox: a claimed notification whose worker died is handed back after this long;
+# the sweeper leaves notifications younger than the grace period to their own task.
+NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT", 300)
+NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 30)
+# Fault injection for the worker-kill test only: seconds to wait before each send.
+NOTIFICATION_TEST_SEND_DELAY = env_int("NOTIFICATION_TEST_SEND_DELAY", 0)
+CHECKIN_LINK_MAX_AGE_DAYS = env_int("CHECKIN_LINK_MAX_AGE_DAYS", 14)
 
 # Email: SMTP when EMAIL_HOST is set, otherwise files in var/mail to read locally.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -1,0 +1,191 @@
+"""The notification outbox: write in the event's transaction, deliver after commit, exactly once.
+
+``notify()`` renders the message and writes a ``Notification`` row inside the caller's
+transaction, so a rolled-back event leaves nothing to send. After commit the row's id is
+handed to Celery; if the broker is down that hand-off is logged and dropped, and the
+periodic sweeper (``sweep_outbox``) sends it later. ``deliver()`` claims the row with a
+conditional UPDATE (pending → sending): whichever task gets there first sends, every
+other copy of the task finds nothing to claim. A worker killed mid-send leaves the row
+"sending"; the sweeper hands it back after ``NOTIFICATION_CLAIM_TIMEOUT`` seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from matching.models import EmailOptOut, Notification
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+EmailStatus = Notification.EmailStatus
+MAX_ATTEMPTS = 5
+UNSUBSCRIBE_SALT = "matching.unsubscribe"
+
+# After a failed hand-off, skip the broker for a while: the sweeper delivers meanwhile,
+# and a web request must not pay a connection timeout every time.
+_broker_down_until = 0.0
+BROKER_BACKOFF_SECONDS = 30.0
+
+
+def site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_url(user: User, kind: str) -> str:
+    token = signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT)
+    return site_url(reverse("matching:unsubscribe", args=[token]))
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """(user id, kind) from an unsubscribe token; raises signing.BadSignature."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(data["u"]), str(data["k"])
+
+
+def wants_email(user: User, kind: str) -> bool:
+    return user.is_active and not EmailOptOut.objects.filter(user=user, kind=kind).exists()
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    context: dict[str, Any] | None = None,
+    link: str = "",
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Write a notification in the current transaction; its email goes out after commit.
+
+    ``dedupe_key`` makes the event idempotent: a second notify with the same key writes
+    nothing and returns None.
+    """
+    context = {
+        **(context or {}),
+        "recipient": recipient,
+        "site_url": settings.SITE_URL,
+        "link_url": site_url(link) if link else settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url(recipient, kind),
+        "kind_label": Kind(kind).label,
+    }
+    subject = " ".join(render_to_string(f"emails/{kind}-subject.html", context).split())
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                subject=subject[:200],
+                body_text=render_to_string(f"emails/{kind}-body-text.html", context),
+                body_html=render_to_string(f"emails/{kind}-body-html.html", context),
+                link=link,
+                dedupe_key=dedupe_key,
+                email_status=EmailStatus.PENDING if wants_email(recipient, kind) else EmailStatus.SKIPPED,
+            )
+    except IntegrityError:
+        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+            return None  # already notified for this event
+        raise
+    if notification.email_status == EmailStatus.PENDING:
+        transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+def notify_all(*, recipients: Iterable[User], kind: str, **kwargs: Any) -> list[Notification]:
+    dedupe = kwargs.pop("dedupe_key", None)
+    sent = []
+    for recipient in recipients:
+        key = f"{dedupe}:{recipient.pk}" if dedupe else None
+        notification = notify(recipient=recipient, kind=kind, dedupe_key=key, **kwargs)
+        if notification is not None:
+            sent.append(notification)
+    return sent
+
+
+def coordinators() -> list[User]:
+    return list(User.objects.filter(is_staff=True, is_active=True))
+
+
+def enqueue(notification_id: int) -> bool:
+    """Hand a notification to Celery; never raises (the sweeper is the safety net)."""
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        return False
+    from matching.tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async((notification_id,), retry=False)
+    except Exception as exc:
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        logger.warning("outbox: broker unavailable, notification %s left for the sweeper: %s", notification_id, exc)
+        return False
+    return True
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one notification's email if nobody has; True when this call sent it."""
+    claimed = Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
+        email_status=EmailStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False  # sent already, being sent, opted out, or gone
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        _send(notification)
+    except Exception as exc:
+        status = EmailStatus.FAILED if notification.attempts >= MAX_ATTEMPTS else EmailStatus.PENDING
+        Notification.objects.filter(pk=notification_id, email_status=EmailStatus.SENDING).update(
+            email_status=status, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
+        )
+        raise
+    Notification.objects.filter(pk=notification_id).update(email_status=EmailStatus.SENT, sent_at=timezone.now())
+    return True
+
+
+def _send(notification: Notification) -> None:
+    delay = getattr(settings, "NOTIFICATION_TEST_SEND_DELAY", 0)
+    if delay:  # fault tests kill the worker inside this window
+        time.sleep(delay)
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        to=[notification.recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url(notification.recipient, notification.kind)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Notification-Id": str(notification.pk),
+        },
+    )
+    message.attach_alternative(notification.body_html, "text/html")
+    message.send()
+
+
+def sweep(*, now: datetime.datetime | None = None) -> int:
+    """Deliver what is still pending (e.g. the broker was down), and take back stale claims."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
+    Notification.objects.filter(email_status=EmailStatus.SENDING, claimed_at__lt=stale).update(
+        email_status=EmailStatus.PENDING
+    )
+    # Leave the newest to the tasks enqueued for them, so the sweeper rarely races them.
+    settled = now - datetime.timedelta(seconds=settings.NOTIFICATION_SWEEP_GRACE)
+    sent = 0
+    for pk in Notification.objects.email_pending().filter(created_at__lte=settled).values_list("pk", flat=True):
+        try:
+            sent += deliver(pk)
+        except Exception:
+            logger.exception("outbox: notification %s failed; it will be retried", pk)
+    return sent
