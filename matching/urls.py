@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from matching import views
+from matching import followup_views, views
 
 app_name = "matching"
 
@@ -23,4 +23,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mentorships/<int:pk>/goals/<int:goal_id>/done/", views.toggle_goal, name="toggle_goal"),
     path("mentorships/<int:pk>/end/", views.end, name="end"),
     path("mentorships/<int:pk>/rematch/", views.rematch, name="rematch"),
+    path("checkins/<int:pk>/", followup_views.checkin_in_app, name="checkin"),
+    path("checkins/answer/<str:token>/", followup_views.checkin_answer, name="checkin_answer"),
+    path("notifications/", followup_views.notification_centre, name="notifications"),
+    path("notifications/read-all/", followup_views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", followup_views.notification_read, name="notification_read"),
+    path("unsubscribe/<str:token>/", followup_views.unsubscribe, name="unsubscribe"),
 ]
