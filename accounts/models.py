@@ -643,3 +643,37 @@ def validate_background_value(attribute: str, value: Any) -> None:
             raise ValidationError({"value": "This attribute is yes or no."})
     else:
         raise ValidationError({"attribute": "Unknown background attribute."})
+
+
+class AuditEvent(models.Model):
+    """Who viewed or changed sensitive data, and who approved what. Never holds a private value."""
+
+    class Action(models.TextChoices):
+        VIEWED_SENSITIVE = "viewed_sensitive", "Viewed sensitive data"
+        CHANGED = "changed", "Changed"
+        VERIFIED = "verified", "Verified a mentor"
+        REJECTED_MENTOR = "rejected_mentor", "Rejected a mentor"
+        APPROVED = "approved", "Approved a match"
+        REJECTED_MATCH = "rejected_match", "Rejected a match"
+        EXPORTED = "exported", "Exported data"
+        IMPORTED = "imported", "Imported data"
+        COHORT_PUBLISHED = "cohort_published", "Published a cohort match"
+        SETTINGS_CHANGED = "settings_changed", "Changed program settings"
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
+    target = models.CharField(max_length=200, help_text='What it was about, e.g. "mentorship request #12".')
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_action_display().lower()}: {self.target}"
+
+    @classmethod
+    def record(cls, *, actor: Any, action: str, target: str, **detail: Any) -> AuditEvent:
+        return cls.objects.create(
+            actor=actor if getattr(actor, "pk", None) else None, action=action, target=target, detail=detail
+        )

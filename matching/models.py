@@ -395,3 +395,68 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"User #{self.user_id} opted out of {self.kind} emails"
+
+
+# --- Cohort matching ------------------------------------------------------------------------
+
+
+class CohortRun(models.Model):
+    """A coordinator's whole-cohort match: propose (a Celery task), review, edit, publish."""
+
+    class Algorithm(models.TextChoices):
+        STABLE = "stable", "Stable (mentee-proposing deferred acceptance)"
+        OPTIMAL = "optimal", "Optimal (most mentees matched, then highest total score)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        PROPOSED = "proposed", "Proposal ready for review"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+        FAILED = "failed", "Failed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohort_runs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    algorithm = models.CharField(max_length=20, choices=Algorithm.choices, default=Algorithm.OPTIMAL)
+    min_score = models.FloatField(default=40.0)
+    max_load = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Cap every mentor below capacity.")
+    mentee_filter = models.JSONField(default=dict, blank=True, help_text="Which mentees: stages, only unmatched.")
+    mentor_filter = models.JSONField(default=dict, blank=True, help_text="Which mentors: specialties, only accepting.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_message = models.CharField(max_length=200, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    engine_seconds = models.FloatField(null=True, blank=True)
+    db_seconds = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="matching_cohortrun_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cohort run #{self.pk} ({self.get_algorithm_display()}, {self.status})"
+
+
+class CohortPair(models.Model):
+    """One proposed pair of a cohort run; coordinators may remove or swap it before publishing."""
+
+    run = models.ForeignKey(CohortRun, on_delete=models.CASCADE, related_name="pairs")
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=list, blank=True, help_text="Reason texts, as a coordinator may read them.")
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-score"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="matching_cohortpair_one_per_mentee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} → {self.mentor_id} ({self.score:.1f})"
