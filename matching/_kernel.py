@@ -30,6 +30,7 @@ from matching.scoring import (
     comfort_preferences,
     guidance_factor,
     specialty_factor,
+    to_tenths,
 )
 from matching.vocabulary import (
     BACKGROUND_ATTRIBUTES,
@@ -49,6 +50,7 @@ Array = npt.NDArray[Any]
 Columns = Mapping[str, tuple[type[Any], tuple[int, ...]]]  # name -> (dtype, shape of one cell)
 
 _IN_PERSON = 1 << MODES.index("in_person")
+_NOT_IN_PERSON = ~_IN_PERSON & 0xFF
 assert len(LANGUAGES) <= 64, "languages are a uint64 bitmask"
 
 
@@ -123,7 +125,7 @@ MENTOR_COLUMNS: Columns = {
     "similar": (np.bool_, ()),
     "preferred_stages": (np.uint16, ()),
     "preferred_groups": (np.uint8, ()),
-    "has_preferences": (np.float64, ()),  # 1.0 or 0.0
+    "has_preferences": (np.intp, ()),  # 1 or 0: picks the score scale
     "preference_share": (np.float64, ()),  # 1 / the number of preferences stated
     "kinds": (np.uint8, ()),
     "capacity": (np.float64, ()),
@@ -135,14 +137,21 @@ MENTEE_COLUMNS: Columns = {
     "guidance": (np.uint32, ()),
     "specialty_factor": (np.float64, ()),
     "guidance_factor": (np.float64, ()),
-    "goals_divisor": (np.int64, ()),  # 0 = no goals
-    "needed_hours": (np.int64, ()),  # 0 = no availability given
+    # 1.0 where the component has something to judge, else 0.0 (its weight is then 0).
+    "goals_factor": (np.float64, ()),
+    "availability_factor": (np.float64, ()),
+    "mode_factor": (np.float64, ()),
+    "language_factor": (np.float64, ()),
+    "comfort_factor": (np.float64, ()),
+    # Divisors, at least 1 so an unused component still divides cleanly.
+    "goals_divisor": (np.int64, ()),
+    "needed_hours": (np.int64, ()),
     "mode_count": (np.int64, ()),
     "extra_languages": (np.uint64, ()),
     "groups": (np.uint8, ()),
     "comfort_weights": (np.float64, (len(BACKGROUND_ATTRIBUTES),)),
     "comfort_musts": (np.bool_, (len(BACKGROUND_ATTRIBUTES),)),
-    "comfort_divisor": (np.float64, ()),
+    "comfort_divisor": (np.float64, ()),  # at least 1, as the others
     "kind": (np.uint8, ()),
 }
 
@@ -173,7 +182,7 @@ def mentor_row(mentor: MentorFeatures, specialty_code: int, region: int) -> Row:
         "similar": background.has_similar_experience(),
         "preferred_stages": _bits(mentor.preferred_stages, STAGES),
         "preferred_groups": _bits(mentor.preferred_groups, PREFERENCE_GROUPS),
-        "has_preferences": 1.0 if parts else 0.0,
+        "has_preferences": 1 if parts else 0,
         "preference_share": 1.0 / parts if parts else 0.0,
         "kinds": _bits(mentor.kinds or KINDS, KINDS),  # offering none means offering every kind
         # The same Python expression as score_pair's, so the same float.
@@ -189,6 +198,8 @@ def mentee_row(mentee: MenteeFeatures, specialty_code: int, region: int) -> Row:
         weights[BACKGROUND_ATTRIBUTES.index(attribute)] = IMPORTANCE_WEIGHTS[importance]
         musts[BACKGROUND_ATTRIBUTES.index(attribute)] = importance == "must"
     hours = av.hours(mentee.availability)
+    extra = mentee.languages - {COMMON_LANGUAGE}
+    divisor = comfort_denominator(mentee)
     return {
         **_common_row(mentee, specialty_code, region),
         "topics": _bits(mentee.goals, TOPICS),
@@ -196,14 +207,19 @@ def mentee_row(mentee: MenteeFeatures, specialty_code: int, region: int) -> Row:
         "guidance": _bits(STAGE_GUIDANCE[mentee.stage], TOPICS),
         "specialty_factor": specialty_factor(mentee),
         "guidance_factor": guidance_factor(mentee),
-        "goals_divisor": min(len(mentee.goals), GOALS_SATURATION),
-        "needed_hours": min(hours, NEEDED_SHARED_HOURS),
-        "mode_count": len(mentee.modes),
-        "extra_languages": _bits(mentee.languages - {COMMON_LANGUAGE}, LANGUAGES),
+        "goals_factor": 1.0 if mentee.goals else 0.0,
+        "availability_factor": 1.0 if hours else 0.0,
+        "mode_factor": 1.0 if mentee.modes else 0.0,
+        "language_factor": 1.0 if extra else 0.0,
+        "comfort_factor": 1.0 if divisor > 0 else 0.0,
+        "goals_divisor": max(1, min(len(mentee.goals), GOALS_SATURATION)),
+        "needed_hours": max(1, min(hours, NEEDED_SHARED_HOURS)),
+        "mode_count": max(1, len(mentee.modes)),
+        "extra_languages": _bits(extra, LANGUAGES),
         "groups": _bits(mentee.background.groups(), PREFERENCE_GROUPS),
         "comfort_weights": weights,
         "comfort_musts": musts,
-        "comfort_divisor": comfort_denominator(mentee),
+        "comfort_divisor": divisor or 1.0,
         "kind": 0 if mentee.kind is None else 1 << KINDS.index(mentee.kind),
     }
 
@@ -221,121 +237,174 @@ def one(row: Row) -> Block:
 #
 # Every function below mirrors a line of scoring.py. ``e`` holds mentee columns and
 # ``r`` mentor columns; one side is a single row of plain numbers that broadcasts.
-# Values only need to equal score_pair's as floats (e.g. 0.5 * a + 0.5 * b for a choice
-# of 0, 0.5 and 1); the weighted sum must then run in the same order. Values are
-# computed only for components with some weight: adding 0.0 * value changes no bit.
-# np.where and fancy indexing are avoided on whole columns: they cost 5-10x a multiply.
+# Values only need to equal score_pair's as floats (0.5 * count for a choice of 0, 0.5
+# and 1, say); the weighted sum must then run in the same order. A component is only
+# computed when it has some weight: adding 0.0 * value changes no bit of the sum.
+#
+# Everything is written into reusable ``Scratch`` buffers: on our VMs a fresh 100k-row
+# temporary costs more in page faults than the arithmetic on it (5x on a whole query).
 
 Block = Mapping[str, Any]
 
 
-def kernel(e: Block, r: Block, specialty: Callable[[], Array], weights: Weights) -> tuple[Array, Array]:
-    """Scores in tenths of a point, and the hard-filter mask, for every pair of rows."""
-    comfort: Any = 0.0
-    excluded = _kind_excluded(e, r)
-    if some(e["comfort_divisor"]):
-        comfort, must_failed = _comfort(e, r)
-        excluded = excluded | must_failed
+class Scratch:
+    """Work arrays for one query over ``size`` rows; reused by the next query."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.total, self.scale, self.value, self.comfort = np.empty((4, size))
+        self.u64 = np.empty(size, dtype=np.uint64)
+        self.u32 = np.empty(size, dtype=np.uint32)
+        self.u16 = np.empty(size, dtype=np.uint16)
+        self.u8, self.count = np.empty((2, size), dtype=np.uint8)
+        self.flag, self.other, self.excluded, self.eligible = np.empty((4, size), dtype=np.bool_)
+        self.index = np.empty(size, dtype=np.intp)
+
+
+def kernel(
+    e: Block, r: Block, specialty: Callable[[Array], Array], weights: Weights, s: Scratch
+) -> tuple[Array, Array]:
+    """Scores in tenths of a point, and the hard-filter mask, for every row; in ``s``."""
+    _kind_excluded(e, r, s)
+    if some(e["comfort_factor"]):
+        _comfort(e, r, s)
+    # Where a mentor states no preference the value is 0, so the full weight adds 0 too.
+    mentor_preference = weights.mentor_preference * some(r["has_preferences"])
     terms: tuple[tuple[str, Any, Callable[[], Any]], ...] = (
-        ("specialty", weights.specialty * e["specialty_factor"], specialty),
-        ("stage_fit", weights.stage_fit * e["guidance_factor"], lambda: _stage_fit(e, r)),
-        ("goals", weights.goals * (e["goals_divisor"] > 0), lambda: _goals(e, r)),
-        ("availability", weights.availability * (e["needed_hours"] > 0), lambda: _availability(e, r)),
-        ("mode", weights.mode * (e["mode_count"] > 0), lambda: _mode(e, r)),
-        ("language", weights.language * (e["extra_languages"] != 0), lambda: _language(e, r)),
-        ("comfort", weights.comfort * (e["comfort_divisor"] > 0), lambda: comfort),
-        ("mentor_preference", weights.mentor_preference * r["has_preferences"], lambda: _mentor_preference(e, r)),
+        ("specialty", weights.specialty * e["specialty_factor"], lambda: specialty(s.value)),
+        ("stage_fit", weights.stage_fit * e["guidance_factor"], lambda: _stage_fit(e, r, s)),
+        ("goals", weights.goals * e["goals_factor"], lambda: _goals(e, r, s)),
+        ("availability", weights.availability * e["availability_factor"], lambda: _availability(e, r, s)),
+        ("mode", weights.mode * e["mode_factor"], lambda: _mode(e, r, s)),
+        ("language", weights.language * e["language_factor"], lambda: _language(e, r, s)),
+        ("comfort", weights.comfort * e["comfort_factor"], lambda: s.comfort),
+        ("mentor_preference", mentor_preference, lambda: _mentor_preference(e, r, s)),
         ("capacity", weights.capacity, lambda: r["capacity"]),
     )
     assert tuple(name for name, _, _ in terms) == COMPONENTS
-    total: Any = 0.0
-    denominator: Any = 0.0
+    s.total.fill(0.0)
     for _, weight, value in terms:
         if some(weight):
-            total = total + weight * value() if np.ndim(total) == 0 else np.add(total, weight * value(), out=total)
-        denominator = denominator + weight
-    # Where the denominator is 0 so is the total: divide by 1 and score 0, as score_pair.
-    safe = denominator + (denominator == 0) if isinstance(denominator, np.ndarray) else denominator or 1.0
-    tenths = np.floor(100.0 * total / safe * 10.0 + 0.5)
-    shape = np.broadcast_shapes(np.shape(e["id"]), np.shape(r["id"]))
-    return np.broadcast_to(tenths, shape), np.broadcast_to(excluded, shape)
+            np.add(s.total, np.multiply(value(), weight, out=s.value), out=s.total)
+    tenths = np.multiply(s.total, _scale(e, r, weights, s), out=s.total)
+    return np.floor(np.add(tenths, 0.5, out=tenths), out=tenths), s.excluded
 
 
-def _kind_excluded(e: Block, r: Block) -> Any:
+def _scale(e: Block, r: Block, weights: Weights, s: Scratch) -> Any:
+    """``to_tenths`` of each pair's denominator, summed in score_pair's order."""
+    before: Any = 0.0  # the weights before mentor_preference, a number or one per mentee
+    for weight in (
+        weights.specialty * e["specialty_factor"],
+        weights.stage_fit * e["guidance_factor"],
+        weights.goals * e["goals_factor"],
+        weights.availability * e["availability_factor"],
+        weights.mode * e["mode_factor"],
+        weights.language * e["language_factor"],
+        weights.comfort * e["comfort_factor"],
+    ):
+        before = before + weight
+    if isinstance(before, np.ndarray):  # many mentees, one mentor
+        denominator = before + weights.mentor_preference * r["has_preferences"] + weights.capacity
+        scale = np.zeros_like(denominator)
+        return np.divide(1000.0, denominator, out=scale, where=denominator != 0)
+    # One mentee: only the mentor's "states a preference" varies, so two scales serve all.
+    scales = [
+        to_tenths(before + mentor_preference + weights.capacity)
+        for mentor_preference in (0.0, weights.mentor_preference)
+    ]
+    return np.take(scales, r["has_preferences"], out=s.scale)
+
+
+def _kind_excluded(e: Block, r: Block, s: Scratch) -> None:
     # Mentors offering every kind store all the kind bits, so one AND decides.
     if not some(e["kind"]):
-        return False
-    excluded = (r["kinds"] & e["kind"]) == 0
-    return excluded & (e["kind"] != 0) if isinstance(e["kind"], np.ndarray) else excluded
+        s.excluded.fill(False)
+        return
+    np.equal(np.bitwise_and(r["kinds"], e["kind"], out=s.u8), 0, out=s.excluded)
+    if isinstance(e["kind"], np.ndarray):
+        np.logical_and(s.excluded, e["kind"] != 0, out=s.excluded)
 
 
-def _stage_fit(e: Block, r: Block) -> Array:
-    return np.minimum(1.0, np.bitwise_count(r["topics"] & e["guidance"]) / STAGE_FIT_SATURATION)
+def _stage_fit(e: Block, r: Block, s: Scratch) -> Array:
+    np.bitwise_count(np.bitwise_and(r["topics"], e["guidance"], out=s.u32), out=s.u8)
+    return np.minimum(np.divide(s.u8, STAGE_FIT_SATURATION, out=s.value), 1.0, out=s.value)
 
 
-def _goals(e: Block, r: Block) -> Array:
-    return np.minimum(1.0, np.bitwise_count(r["topics"] & e["topics"]) / np.maximum(e["goals_divisor"], 1))
+def _goals(e: Block, r: Block, s: Scratch) -> Array:
+    np.bitwise_count(np.bitwise_and(r["topics"], e["topics"], out=s.u32), out=s.u8)
+    return np.minimum(np.divide(s.u8, e["goals_divisor"], out=s.value), 1.0, out=s.value)
 
 
-def _availability(e: Block, r: Block) -> Array:
-    shared = np.bitwise_count(e["hours_0"] & r["hours_0"])
-    shared = shared + np.bitwise_count(e["hours_1"] & r["hours_1"])  # at most 168: fits the uint8
-    shared = shared + np.bitwise_count(e["hours_2"] & r["hours_2"])
-    return np.minimum(1.0, shared / np.maximum(e["needed_hours"], 1))
+def _availability(e: Block, r: Block, s: Scratch) -> Array:
+    np.bitwise_count(np.bitwise_and(e["hours_0"], r["hours_0"], out=s.u64), out=s.count)
+    for word in ("hours_1", "hours_2"):  # at most 168 shared hours: the sum fits a uint8
+        np.bitwise_count(np.bitwise_and(e[word], r[word], out=s.u64), out=s.u8)
+        np.add(s.count, s.u8, out=s.count)
+    return np.minimum(np.divide(s.count, e["needed_hours"], out=s.value), 1.0, out=s.value)
 
 
-def _mode(e: Block, r: Block) -> Array:
+def _mode(e: Block, r: Block, s: Scratch) -> Array:
     """Modes both want; in person only within the same region."""
-    wanted = e["modes"] & r["modes"]
-    count = np.bitwise_count(wanted & np.uint8(~_IN_PERSON & 0xFF))
-    if some(e["modes"] & np.uint8(_IN_PERSON)):
-        in_person = (wanted & np.uint8(_IN_PERSON)) != 0
-        count = count + (in_person & (e["region"] == r["region"]) & (e["region"] > 0))
-    return count / np.maximum(e["mode_count"], 1)
+    wanted = np.bitwise_and(e["modes"], r["modes"], out=s.u8)
+    np.bitwise_count(np.bitwise_and(wanted, _NOT_IN_PERSON, out=s.count), out=s.count)
+    if some(np.bitwise_and(e["modes"], _IN_PERSON)) and some(np.greater(e["region"], 0)):
+        np.not_equal(np.bitwise_and(wanted, _IN_PERSON, out=wanted), 0, out=s.flag)
+        np.logical_and(s.flag, np.equal(e["region"], r["region"], out=s.other), out=s.flag)
+        if isinstance(e["region"], np.ndarray):
+            np.logical_and(s.flag, e["region"] > 0, out=s.flag)
+        np.add(s.count, s.flag, out=s.count, dtype=np.uint8)
+    return np.divide(s.count, e["mode_count"], out=s.value)
 
 
-def _language(e: Block, r: Block) -> Array:
+def _language(e: Block, r: Block, s: Scratch) -> Array:
     # 1 when sharing a language beyond English, 0.5 for English only: the extra implies any.
-    shares_any = (r["languages"] & e["languages"]) != 0
-    shares_extra = (r["languages"] & e["extra_languages"]) != 0
-    return 0.5 * shares_any + 0.5 * shares_extra
+    np.not_equal(np.bitwise_and(r["languages"], e["languages"], out=s.u64), 0, out=s.flag)
+    np.not_equal(np.bitwise_and(r["languages"], e["extra_languages"], out=s.u64), 0, out=s.other)
+    np.add(s.flag, s.other, out=s.u8, dtype=np.uint8)
+    return np.multiply(s.u8, 0.5, out=s.value)
 
 
-def _comfort(e: Block, r: Block) -> tuple[Any, Any]:
-    """The comfort value, and where an unmet *must* excludes the pair."""
-    total: Any = 0.0
-    must_failed: Any = False
+def _comfort(e: Block, r: Block, s: Scratch) -> None:
+    """The comfort value into ``s.comfort``; an unmet *must* into ``s.excluded``."""
+    s.comfort.fill(0.0)
     for position, attribute in enumerate(BACKGROUND_ATTRIBUTES):
         weight = e["comfort_weights"][..., position]
         if not some(weight):
             continue
-        matched = _attribute_matches(attribute, e, r)
-        credit: Any = matched
-        if attribute in SIMILAR_EXPERIENCE_PREFERENCES:
-            credit = matched + SIMILAR_EXPERIENCE_CREDIT * (r["similar"] & ~matched)
-        total = total + weight * credit
+        matched = _attribute_matches(attribute, e, r, s)  # in s.flag
+        if attribute in SIMILAR_EXPERIENCE_PREFERENCES:  # credit = matched + 0.5 * (similar and not matched)
+            np.logical_and(np.logical_not(matched, out=s.other), r["similar"], out=s.other)
+            credit = np.add(np.multiply(s.other, SIMILAR_EXPERIENCE_CREDIT, out=s.value), matched, out=s.value)
+        else:
+            credit = np.multiply(matched, 1.0, out=s.value)
+        np.add(s.comfort, np.multiply(credit, weight, out=s.value), out=s.comfort)
         musts = e["comfort_musts"][..., position]
-        if some(musts):
-            public = (r["public"] & np.uint16(1 << position)) != 0
-            must_failed = must_failed | (musts & ~(matched & public))
-    divisor = e["comfort_divisor"]
-    return total / (divisor + (divisor == 0)), must_failed
+        if some(musts):  # a must needs a match the mentor shows to everyone
+            public = np.bitwise_and(r["public"], 1 << position) != 0
+            np.logical_not(np.logical_and(matched, public, out=s.other), out=s.other)
+            np.logical_or(s.excluded, np.logical_and(s.other, musts, out=s.other), out=s.excluded)
+    np.divide(s.comfort, e["comfort_divisor"], out=s.comfort)
 
 
-def _attribute_matches(attribute: str, e: Block, r: Block) -> Any:
+def _attribute_matches(attribute: str, e: Block, r: Block, s: Scratch) -> Any:
+    # Where the mentee's own value is unknown the preference has no weight and no must,
+    # so matching two unknowns there changes nothing.
     if attribute == "gender_identity":
-        return (e["gender"] == r["gender"]) & (e["gender"] != 0)
+        return np.equal(e["gender"], r["gender"], out=s.flag)
     if attribute == "race_ethnicity":
-        return (e["race"] & r["race"]) != 0
-    return (r["flags"] & np.uint8(1 << FLAG_ATTRIBUTES.index(attribute))) != 0
+        return np.not_equal(np.bitwise_and(e["race"], r["race"], out=s.u8), 0, out=s.flag)
+    bit = 1 << FLAG_ATTRIBUTES.index(attribute)
+    if not isinstance(r["flags"], np.ndarray):  # one mentor: the same answer for every mentee
+        return np.bool_(r["flags"] & bit)
+    return np.not_equal(np.bitwise_and(r["flags"], bit, out=s.u8), 0, out=s.flag)
 
 
-def _mentor_preference(e: Block, r: Block) -> Array:
+def _mentor_preference(e: Block, r: Block, s: Scratch) -> Array:
     # met / parts, with parts 1 or 2: each met part is worth 1 / parts, exactly.
-    share = r["preference_share"]
-    stage_met = (r["preferred_stages"] & e["stage"]) != 0
-    group_met = (r["preferred_groups"] & e["groups"]) != 0
-    return stage_met * share + group_met * share
+    np.not_equal(np.bitwise_and(r["preferred_stages"], e["stage"], out=s.u16), 0, out=s.flag)
+    np.not_equal(np.bitwise_and(r["preferred_groups"], e["groups"], out=s.u8), 0, out=s.other)
+    np.add(s.flag, s.other, out=s.u8, dtype=np.uint8)
+    return np.multiply(s.u8, r["preference_share"], out=s.value)
 
 
 def some(value: Any) -> bool:

@@ -168,11 +168,7 @@ def load_taxonomy() -> taxonomy.Taxonomy:
 
 
 def specialty_space() -> SpecialtySpace:
-    tree = load_taxonomy()
-    slugs = [node.slug for node in tree.nodes]
-    return SpecialtySpace(
-        slugs, tree.alignment_matrix(slugs), reason_for=lambda a, b: tree.alignment_reason(a, b).reason
-    )
+    return SpecialtySpace.from_taxonomy(load_taxonomy())
 
 
 # --- The per-process directory ---------------------------------------------------------------

@@ -13,14 +13,16 @@ test checks every pair). Ties rank by id, ascending.
 
 Indexes are plain in-memory objects: build one per program and process, then
 ``update``/``remove`` a row when a profile changes; weights may be swapped at any time.
-Pure: no Django.
+Queries may run in several threads at once (each has its own work buffers), but an
+``update`` must not run during a query: rebuild and swap, or hold a lock. Pure: no Django.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+import threading
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, Self, TypeVar
+from typing import Generic, Protocol, Self, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +33,7 @@ from matching._kernel import (
     Array,
     Columns,
     Row,
+    Scratch,
     Table,
     kernel,
     mentee_row,
@@ -59,6 +62,22 @@ _MAX_TENTHS = 1000  # a score of 100.0
 # --- Specialties ------------------------------------------------------------------------
 
 
+class _Worded(Protocol):
+    @property
+    def reason(self) -> str: ...
+
+
+class Taxonomy(Protocol):
+    """What the index needs of ``accounts.taxonomy.Taxonomy`` (kept structural: no import)."""
+
+    @property
+    def index(self) -> Mapping[str, int]: ...
+
+    def alignment(self, a: str, b: str) -> float: ...
+
+    def alignment_reason(self, a: str, b: str) -> _Worded: ...
+
+
 class SpecialtySpace:
     """The specialty slugs in play and their pairwise alignment, as a float64 matrix.
 
@@ -83,6 +102,11 @@ class SpecialtySpace:
         """Tabulate ``alignment`` (e.g. ``accounts.taxonomy.alignment``) over ``slugs``."""
         ordered = list(dict.fromkeys(slugs))
         return cls(ordered, [[alignment(a, b) for b in ordered] for a in ordered], reason_for)
+
+    @classmethod
+    def from_taxonomy(cls, taxonomy: Taxonomy) -> SpecialtySpace:
+        """Every node of a taxonomy (``accounts.taxonomy.TAXONOMY``), with its reasons."""
+        return cls.build(taxonomy.index, taxonomy.alignment, lambda a, b: taxonomy.alignment_reason(a, b).reason)
 
     def __call__(self, a: str, b: str) -> float:
         if a not in self.index or b not in self.index:
@@ -153,6 +177,7 @@ class _Index(Generic[F]):
         self._people: list[F] = []
         self._specialties = _TupleCodes(space.pad)
         self._regions = {"": 0}
+        self._local = threading.local()  # each thread's Scratch: queries may run in threads
 
     @classmethod
     def build(cls, people: Iterable[F], *, space: SpecialtySpace, weights: Weights = DEFAULT_WEIGHTS) -> Self:
@@ -210,37 +235,45 @@ class _Index(Generic[F]):
     def _encode(self, person: F, *, specialty_code: int) -> Row:
         raise NotImplementedError
 
-    def _specialty_values(self, best: FloatArray) -> Callable[[], Array]:
+    def _scratch(self) -> Scratch:
+        scratch: Scratch | None = getattr(self._local, "scratch", None)
+        if scratch is None or scratch.size != len(self):
+            scratch = self._local.scratch = Scratch(len(self))
+        return scratch
+
+    def _specialty_values(self, best: FloatArray) -> Callable[[Array], Array]:
         """Per row, the best alignment, given ``best``, the best value for each slug."""
 
-        def values() -> Array:
-            return self._specialties.best(best).take(self._table["specialties"])
+        def values(out: Array) -> Array:
+            return self._specialties.best(best).take(self._table["specialties"], out=out)
 
         return values
 
-    def _ranked(self, tenths: Array, eligible: Array, k: int | None) -> IntArray:
-        """Eligible rows by score descending, then id ascending; the first ``k`` (all when None)."""
+    def _ranked(self, tenths: Array, k: int | None, s: Scratch) -> IntArray:
+        """Rows where ``s.eligible``, by score descending then id ascending; the first ``k`` or all."""
         ids = self._table["id"]
         if k is not None and k < 0:
             raise ValueError(f"k must be >= 0, not {k}")
         if k is None:
-            rows = np.flatnonzero(eligible)
+            rows = np.flatnonzero(s.eligible)
             return rows[np.lexsort((ids[rows], -tenths[rows]))]
         # Scores are whole tenths in [0, 1000]: counting them finds the k-th best score in
         # one pass, where a partial sort (argpartition) costs several times more.
-        shifted = ((tenths + 1.0) * eligible).astype(np.int16)  # 0 = not eligible
-        at_least = np.cumsum(np.bincount(shifted, minlength=_MAX_TENTHS + 2)[:0:-1])
+        shifted = np.multiply(np.add(tenths, 1.0, out=s.value), s.eligible, out=s.value)  # 0 = not eligible
+        np.copyto(s.index, shifted, casting="unsafe")
+        at_least = np.cumsum(np.bincount(s.index, minlength=_MAX_TENTHS + 2)[:0:-1])
         reached = np.flatnonzero(at_least >= k)
         threshold = _MAX_TENTHS + 1 - int(reached[0]) if len(reached) else 1
-        rows = np.flatnonzero(shifted >= threshold)
-        return rows[np.lexsort((ids[rows], -shifted[rows]))][:k]
+        rows = np.flatnonzero(np.greater_equal(s.index, threshold, out=s.flag))
+        return rows[np.lexsort((ids[rows], -s.index[rows]))][:k]
 
-    def _filter(self, eligible: BoolArray, mask: BoolArray | None, allowed_ids: Collection[int] | None) -> BoolArray:
+    def _filter(self, mask: BoolArray | None, allowed_ids: Collection[int] | None, s: Scratch) -> None:
+        """Narrow ``s.eligible`` to the rows the caller's own filters kept."""
         if mask is not None:
-            eligible = eligible & np.asarray(mask, dtype=np.bool_)
+            np.logical_and(s.eligible, np.asarray(mask, dtype=np.bool_), out=s.eligible)
         if allowed_ids is not None:
-            eligible = eligible & np.isin(self._table["id"], np.fromiter(allowed_ids, dtype=np.int64))
-        return eligible
+            allowed = np.isin(self._table["id"], np.fromiter(allowed_ids, dtype=np.int64))
+            np.logical_and(s.eligible, allowed, out=s.eligible)
 
 
 class MentorIndex(_Index[MentorFeatures]):
@@ -256,7 +289,7 @@ class MentorIndex(_Index[MentorFeatures]):
 
     def scores(self, mentee: MenteeFeatures) -> tuple[IntArray, FloatArray, BoolArray]:
         """(ids, scores, excluded) for every row, in row order; scores in [0, 100]."""
-        tenths, excluded = self._score(mentee)
+        tenths, excluded = self._score(mentee, self._scratch())
         return self.ids, tenths / 10.0, excluded.copy()
 
     def rank_mentors(
@@ -310,16 +343,20 @@ class MentorIndex(_Index[MentorFeatures]):
         allowed_ids: Collection[int] | None,
         include_full: bool,
     ) -> tuple[FloatArray, IntArray]:
-        tenths, excluded = self._score(mentee)
-        eligible = ~excluded if include_full else ~excluded & self._table["open"]
-        return tenths, self._ranked(tenths, self._filter(eligible, mask, allowed_ids), k)
+        s = self._scratch()
+        tenths, excluded = self._score(mentee, s)
+        np.logical_not(excluded, out=s.eligible)
+        if not include_full:
+            np.logical_and(s.eligible, self._table["open"], out=s.eligible)
+        self._filter(mask, allowed_ids, s)
+        return tenths, self._ranked(tenths, k, s)
 
-    def _score(self, mentee: MenteeFeatures) -> tuple[FloatArray, BoolArray]:
+    def _score(self, mentee: MenteeFeatures, s: Scratch) -> tuple[FloatArray, BoolArray]:
         region = self._region(mentee.region, insert=False)
         e = one(mentee_row(mentee, 0, region))
         targets = list(self.space.positions(mentee.target_specialties))
         best = self.space.matrix[targets].max(axis=0) if targets else np.zeros(self.space.pad + 1)
-        return kernel(e, self._table.views(), self._specialty_values(best), self.weights)
+        return kernel(e, self._table.views(), self._specialty_values(best), self.weights, s)
 
 
 class MenteeIndex(_Index[MenteeFeatures]):
@@ -375,13 +412,16 @@ class MenteeIndex(_Index[MenteeFeatures]):
         mask: BoolArray | None,
         allowed_ids: Collection[int] | None,
     ) -> tuple[FloatArray, IntArray]:
-        tenths, excluded = self._score(mentor)
-        return tenths, self._ranked(tenths, self._filter(~excluded, mask, allowed_ids), k)
+        s = self._scratch()
+        tenths, excluded = self._score(mentor, s)
+        np.logical_not(excluded, out=s.eligible)
+        self._filter(mask, allowed_ids, s)
+        return tenths, self._ranked(tenths, k, s)
 
-    def _score(self, mentor: MentorFeatures) -> tuple[FloatArray, BoolArray]:
+    def _score(self, mentor: MentorFeatures, s: Scratch) -> tuple[FloatArray, BoolArray]:
         region = self._region(mentor.region, insert=False)
         r = one(mentor_row(mentor, 0, region))
         own = list(self.space.positions(mentor.specialties))
         best = self.space.matrix[:, own].max(axis=1) if own else np.zeros(self.space.pad + 1)
         e = self._table.views()
-        return kernel(e, r, self._specialty_values(best), self.weights)
+        return kernel(e, r, self._specialty_values(best), self.weights, s)

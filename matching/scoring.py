@@ -1,10 +1,10 @@
 """How well a mentor suits a mentee: a 0-100 score with human reasons (PRODUCT §5).
 
 Pure: plain values in, numbers and sentences out; no ORM, no settings. The Django
-adapter turns profiles into ``MenteeFeatures`` / ``MentorFeatures`` using the
-values in ``matching.vocabulary``, then calls ``score_pair`` (or ``recommend.MentorIndex``, which
-vectorises exactly this arithmetic - keep the two in step; a property test compares
-them pair by pair).
+adapter turns profiles into ``MenteeFeatures`` / ``MentorFeatures`` using the values in
+``matching.vocabulary``, then calls ``score_pair`` or ``recommend.MentorIndex``, whose
+kernel (``matching._kernel``) vectorises exactly this arithmetic: keep the two in step,
+a property test compares them pair by pair. Reasons are written in ``matching.reasons``.
 
 The score is a weighted mean of components, each in [0, 1], in ``COMPONENTS`` order:
 
@@ -329,10 +329,10 @@ def score_pair(
     value = component_values(mentee, mentor, alignment)
     total = 0.0
     denominator = 0.0
-    for name in COMPONENTS:  # the order matters: recommend.py sums in the same order
+    for name in COMPONENTS:  # the order matters: _kernel.py sums in the same order
         total += weight[name] * value[name]
         denominator += weight[name]
-    score = 0.0 if denominator == 0 else math.floor(100.0 * total / denominator * 10.0 + 0.5) / 10.0
+    score = math.floor(total * to_tenths(denominator) + 0.5) / 10.0
     counted = {name: value[name] for name in COMPONENTS if weight[name] > 0}
     if not explain or denominator == 0:
         return Match(score, counted, [])
@@ -341,6 +341,14 @@ def score_pair(
 
     found = reasons.explain(mentee, mentor, points, alignment=alignment, reason_for=reason_for, audience=audience)
     return Match(score, counted, found)
+
+
+def to_tenths(denominator: float) -> float:
+    """The factor from a weighted total to tenths of a point (0 when nothing is weighted).
+
+    One multiplication per pair, and _kernel.py uses the very same float.
+    """
+    return 1000.0 / denominator if denominator else 0.0
 
 
 def is_excluded(mentee: MenteeFeatures, mentor: MentorFeatures) -> bool:

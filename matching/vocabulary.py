@@ -100,4 +100,3 @@ PREFERENCE_GROUP_NAMES = {
     "international": "international students",
 }
 PREFERENCE_GROUPS = tuple(PREFERENCE_GROUP_NAMES)
-

@@ -64,7 +64,7 @@ def load_taxonomy(apps, schema_editor):
 # The scoring defaults when this migration was written (matching/scoring.py may change them).
 INITIAL_WEIGHTS = {
     "specialty": 30,
-    "stage_fit": 10,
+    "stage_fit": 15,
     "goals": 15,
     "availability": 15,
     "language": 8,
