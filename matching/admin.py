@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from matching import services
 from matching.models import Goal, Mentorship, MentorshipRequest, Transition
 
-TRANSITION_FIELDS = ["at", "from_status", "to_status", "by", "note"]
+TRANSITION_FIELDS = ("at", "from_status", "to_status", "by", "note")
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -43,7 +43,7 @@ class MentorshipTransitionInline(ReadOnlyInline):
 
 class GoalInline(ReadOnlyInline):
     model = Goal
-    fields = readonly_fields = ["text", "done", "created_by", "created_at", "completed_at"]
+    fields = readonly_fields = ("text", "done", "created_by", "created_at", "completed_at")
 
 
 @admin.register(MentorshipRequest)
@@ -88,9 +88,7 @@ class MentorshipRequestAdmin(admin.ModelAdmin):
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest]) -> None:
         self._apply(request, queryset, "rejected", lambda item: services.reject_request(request=item, by=request.user))  # type: ignore[arg-type]
 
-    def _apply(
-        self, request: HttpRequest, queryset: QuerySet[MentorshipRequest], done: str, verb: Any
-    ) -> None:
+    def _apply(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest], done: str, verb: Any) -> None:
         """Run the service once per request; one broken rule never stops the others."""
         succeeded = 0
         for item in queryset.select_related("mentee", "mentor").order_by("created_at"):

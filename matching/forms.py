@@ -57,6 +57,8 @@ class DirectoryFilterForm(forms.Form):
             data = data.copy()
             data["show"] = self.ACCEPTING  # a link with only ?q= still shows the radio as chosen
         super().__init__(data, **kwargs)
+        for each in self.fields.values():
+            each.show_optional = False  # type: ignore[attr-defined]  # every filter is optional
         # Subspecialties share names across boards: "Sports Medicine (Family Medicine)".
         self.fields["specialty"].label_from_instance = lambda s: s.label  # type: ignore[attr-defined]
 
@@ -70,6 +72,14 @@ class DirectoryFilterForm(forms.Form):
             return False
         names = ("q", "specialty", "language", "mode", "kind")
         return any(self.cleaned_data.get(name) for name in names)
+
+    def active(self) -> int:
+        """How many filters besides the search box are on."""
+        if not self.is_bound or not self.is_valid():
+            return 0
+        data = self.cleaned_data
+        names = ("specialty", "language", "mode", "kind", "favourites")
+        return sum(1 for name in names if data.get(name)) + (data.get("show") == self.EVERYONE)
 
     def filter(self, profiles: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
         data = self.cleaned_data
@@ -169,7 +179,7 @@ class AvailabilityForm(forms.ModelForm):
         model = MentorProfile
         fields = ["accepting", "paused_until"]
         labels = {"paused_until": "Pause until"}
-        help_texts = {"paused_until": "Optional: mentees can request you again from this date."}
+        help_texts = {"paused_until": "Mentees can request you again from this date."}
         widgets = {"paused_until": DateInput}
 
     def clean_paused_until(self) -> datetime.date | None:
@@ -184,6 +194,11 @@ class GoalForm(forms.ModelForm):
         model = Goal
         fields = ["text"]
         labels = {"text": "Goal"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["text"].label = "New goal"
 
 
 class EndForm(forms.Form):
@@ -205,7 +220,9 @@ class EndForm(forms.Form):
     )
     rating = forms.TypedChoiceField(
         label="Overall rating",
-        choices=[(str(n), f"{n} — {label}") for n, label in enumerate(("poor", "fair", "good", "very good", "excellent"), 1)],
+        choices=[
+            (str(n), f"{n} — {label}") for n, label in enumerate(("poor", "fair", "good", "very good", "excellent"), 1)
+        ],
         coerce=int,
         empty_value=None,
         required=False,

@@ -460,3 +460,24 @@ class CohortPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee_id} → {self.mentor_id} ({self.score:.1f})"
+
+
+class SavedMentor(models.Model):
+    """A mentor a mentee marked as a favourite, or hid from their directory."""
+
+    class Kind(models.TextChoices):
+        FAVOURITE = "favourite", "Favourite"
+        HIDDEN = "hidden", "Hidden"
+
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_mentors")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "mentor", "kind"], name="matching_savedmentor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: mentor #{self.mentor_id} for mentee #{self.mentee_id}"

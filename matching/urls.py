@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("checkins/answer/<str:token>/", followup_views.checkin_answer, name="checkin_answer"),
     path("notifications/", followup_views.notification_centre, name="notifications"),
     path("notifications/read-all/", followup_views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/preferences/", followup_views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:pk>/read/", followup_views.notification_read, name="notification_read"),
     path("unsubscribe/<str:token>/", followup_views.unsubscribe, name="unsubscribe"),
 ]

@@ -39,11 +39,11 @@ from accounts.models import (
 from accounts.models import User as UserModel
 from matching import engine, scoring, services
 from matching.forms import AvailabilityForm, DeclineForm, DirectoryFilterForm, EndForm, GoalForm, RequestForm
-from matching.models import Goal, Mentorship, MentorshipRequest
+from matching.models import Goal, Mentorship, MentorshipRequest, SavedMentor
 
 PAGE_SIZE = 20
-FAVOURITES = "matching.favourites"  # session keys until favourites and hidden mentors get a model
-HIDDEN = "matching.hidden"
+FAVOURITES = SavedMentor.Kind.FAVOURITE
+HIDDEN = SavedMentor.Kind.HIDDEN
 
 # How each score component is named on the mentor page, and what it means when it earned nothing.
 COMPONENTS = {
@@ -93,12 +93,19 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _saved(request: HttpRequest, key: str) -> set[int]:
-    return set(request.session.get(key, []))
+def _saved(request: HttpRequest, kind: str) -> set[int]:
+    return set(SavedMentor.objects.filter(mentee=_user(request), kind=kind).values_list("mentor_id", flat=True))
 
 
-def _save(request: HttpRequest, key: str, ids: set[int]) -> None:
-    request.session[key] = sorted(ids)
+def _save(request: HttpRequest, kind: str, ids: set[int]) -> None:
+    """Make the mentee's saved mentors of this kind exactly ``ids``."""
+    mentee = _user(request)
+    saved = SavedMentor.objects.filter(mentee=mentee, kind=kind)
+    saved.exclude(mentor_id__in=ids).delete()
+    SavedMentor.objects.bulk_create(
+        [SavedMentor(mentee=mentee, mentor_id=mentor_id, kind=kind) for mentor_id in ids],
+        ignore_conflicts=True,
+    )
 
 
 def _labels(choices: Any, values: list[str]) -> list[str]:
@@ -156,6 +163,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "filtered": form.narrows() or "favourites" in request.GET,
+        "active_filters": form.active(),
         "hidden_count": len(hidden),
         "include_full": form.include_full,
         "profile": MenteeProfile.objects.filter(user=user).first(),
@@ -241,7 +249,9 @@ def mentor_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     form = RequestForm(request.POST or None, kinds=mentor.kinds)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_request(mentee=user, mentor=mentor.user, score=engine.score_of(user, mentor.user), **form.cleaned_data)
+            services.create_request(
+                mentee=user, mentor=mentor.user, score=engine.score_of(user, mentor.user), **form.cleaned_data
+            )
         except services.RuleBroken as broken:
             form.add_error(None, broken.message)
         else:
@@ -276,8 +286,13 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     sent = (
         MentorshipRequest.objects.filter(mentee=user)
         .select_related("mentor", "mentor__mentor_profile__specialty", "mentorship")
-        .annotate(open_first=Case(When(status__in=MentorshipRequest.OPEN_STATUSES, then=Value(0)), default=Value(1),
-                                  output_field=IntegerField()))  # fmt: skip
+        .annotate(
+            open_first=Case(
+                When(status__in=MentorshipRequest.OPEN_STATUSES, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("open_first", "-created_at")
     )
     context = {"sent": sent, "expiry_days": Program.objects.default().request_expiry_days}
@@ -325,15 +340,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
         MentorshipRequest.objects.filter(mentor=user)
         .select_related("mentee", "mentee__mentee_profile", "mentorship")
         .prefetch_related("mentee__mentee_profile__target_specialties")
-        .annotate(order=Case(When(status=MentorshipRequest.Status.PENDING, then=Value(0)),
-                             When(status=MentorshipRequest.Status.ACCEPTED, then=Value(1)),
-                             default=Value(2), output_field=IntegerField()))  # fmt: skip
+        .annotate(
+            order=Case(
+                When(status=MentorshipRequest.Status.PENDING, then=Value(0)),
+                When(status=MentorshipRequest.Status.ACCEPTED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
         .order_by("order", "-created_at")[:100]
     )
     explain = _mentor_explainer(user) if profile.is_verified else None
     suggested: list[tuple[MenteeProfile, scoring.Match]] = []
     if profile.is_verified:
-        ranked = engine.suggest_mentees(user, k=5)
+        # Mentees who already asked, or are already matched, are in the list above: suggest others.
+        known = set(MentorshipRequest.objects.open().filter(mentor=user).values_list("mentee_id", flat=True))
+        known |= set(Mentorship.objects.active().filter(mentor=user).values_list("mentee_id", flat=True))
+        ranked = [pair for pair in engine.suggest_mentees(user, k=5 + len(known)) if pair[0] not in known][:5]
         mentees = _mentee_profiles().in_bulk([mentee_id for mentee_id, _ in ranked], field_name="user_id")
         suggested = [(mentees[mentee_id], match) for mentee_id, match in ranked if mentee_id in mentees]
     context = {
@@ -406,7 +429,7 @@ def availability(request: HttpRequest) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("matching:inbox")
 
 
@@ -539,4 +562,3 @@ def rematch(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "A coordinator will help you find a new mentor. You can also browse the directory.")
     return redirect("matching:mentorship", pk=pk)
-

@@ -44,8 +44,12 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def site(live_server: Any, transactional_db: None, settings: Any) -> str:
-    """The live server's address, with throttling off and a private cache so runs never share state."""
+def site(django_db_serialized_rollback: None, live_server: Any, transactional_db: None, settings: Any) -> str:
+    """The live server's address, with throttling off and a private cache so runs never share state.
+
+    Serialized rollback: the flush after a live-server test would drop the taxonomy,
+    the default program and the Coordinators group that migrations load.
+    """
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.ACCOUNT_RATE_LIMITS = False
     return str(live_server.url)
