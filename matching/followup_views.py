@@ -1,4 +1,4 @@
-"""Pages of the follow-up: one-click check-ins, the notification centre, unsubscribing."""
+"""Pages of the follow-up: one-click check-ins, the notification centre, email preferences, unsubscribing."""
 
 from __future__ import annotations
 
@@ -10,14 +10,40 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.models import Membership, User
 from matching.checkins import answer_checkin, read_checkin_token
 from matching.models import CheckIn, EmailOptOut, Notification
 from matching.notifications import read_unsubscribe_token
 from matching.services import RuleBroken
+
+Kind = Notification.Kind
+RATINGS = ["Poorly", "Not well", "OK", "Well", "Very well"]
+
+# The kinds of email each role can receive, in the order the preferences page lists them.
+_PARTICIPANT_KINDS = [
+    Kind.MATCH_LIVE,
+    Kind.MATCH_REJECTED,
+    Kind.MENTORSHIP_ENDED,
+    Kind.CHECKIN_DUE,
+    Kind.CHECKIN_REMINDER,
+    Kind.CHECKIN_MISSED,
+]
+KINDS_BY_ROLE: dict[str | None, list[str]] = {
+    Membership.Role.MENTEE: [Kind.REQUEST_ACCEPTED, Kind.REQUEST_DECLINED, Kind.REQUEST_EXPIRED, *_PARTICIPANT_KINDS],
+    Membership.Role.MENTOR: [
+        Kind.REQUEST_CREATED,
+        Kind.REQUEST_REMINDER,
+        Kind.REQUEST_WITHDRAWN,
+        Kind.REQUEST_EXPIRED,
+        *_PARTICIPANT_KINDS,
+        Kind.MENTOR_VERIFIED,
+    ],
+    Membership.Role.COORDINATOR: [Kind.APPROVAL_NEEDED, Kind.AT_RISK, Kind.DIGEST],
+}
 
 
 class CheckInForm(forms.Form):
@@ -29,32 +55,67 @@ class CheckInForm(forms.Form):
     )
     rating = forms.TypedChoiceField(
         label="How is it going?",
-        choices=[(n, f"{n} — {label}") for n, label in enumerate(["Poorly", "Not well", "OK", "Well", "Very well"], 1)],
+        help_text="1 is poorly, 5 is very well.",
+        choices=[(n, f"{n} — {label}") for n, label in enumerate(RATINGS, 1)],
         coerce=int,
         widget=forms.RadioSelect,
     )
-    progress = forms.CharField(label="Progress on your goals", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    progress = forms.CharField(
+        label="Progress on your goals",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     concern = forms.CharField(
         label="Any concern?",
         required=False,
-        help_text="Your coordinator will see it and may reach out. Leave empty if all is well.",
+        max_length=2000,
+        help_text="Only your coordinator sees this, and may reach out. Leave it empty if all is well.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-def _answer(request: HttpRequest, checkin: CheckIn, user: User) -> HttpResponse:
-    already = checkin.responses.filter(user=user).exists()
+class EmailPreferencesForm(forms.Form):
+    email = forms.MultipleChoiceField(
+        label="Email me about",
+        required=False,
+        help_text="Untick a kind to stop its emails. You still see every notification here in the app.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, kinds: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["email"].choices = [(kind, Kind(kind).label) for kind in kinds]  # type: ignore[attr-defined]
+        self.fields["email"].show_optional = False  # type: ignore[attr-defined]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _answer(request: HttpRequest, checkin: CheckIn, user: User, *, via_link: bool) -> HttpResponse:
+    mentorship = checkin.mentorship
+    mine = checkin.responses.filter(user=user).first()
     form = CheckInForm(request.POST or None)
-    if request.method == "POST" and not already and form.is_valid():
+    if request.method == "POST" and mine is None and form.is_valid():
         try:
-            answer_checkin(checkin=checkin, user=user, **form.cleaned_data)
+            answer = answer_checkin(checkin=checkin, user=user, **form.cleaned_data)
         except RuleBroken as broken:
             form.add_error(None, broken.message)
         else:
-            return render(request, "matching/checkin_thanks.html", {"checkin": checkin}, status=200)
-    status = 400 if form.errors else 200
-    context = {"form": form, "checkin": checkin, "mentorship": checkin.mentorship, "already": already}
-    return render(request, "matching/checkin_answer.html", context, status=status)
+            context = {"checkin": checkin, "mentorship": mentorship, "answer": answer, "via_link": via_link}
+            return render(request, "matching/checkin_thanks.html", context)
+    other = mentorship.mentor if user.pk == mentorship.mentee_id else mentorship.mentee
+    context = {
+        "form": form,
+        "checkin": checkin,
+        "mentorship": mentorship,
+        "other": other,
+        "mine": mine,
+        "person": user,
+        "via_link": via_link,
+    }
+    return render(request, "matching/checkin_answer.html", context, status=400 if form.errors else 200)
 
 
 def checkin_answer(request: HttpRequest, token: str) -> HttpResponse:
@@ -63,7 +124,7 @@ def checkin_answer(request: HttpRequest, token: str) -> HttpResponse:
         checkin_id, user_id = read_checkin_token(token)
     except signing.SignatureExpired:
         return render(request, "matching/checkin_link_expired.html", status=410)
-    except signing.BadSignature:
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Http404("This check-in link is not valid.") from None
     checkin = get_object_or_404(
         CheckIn.objects.select_related("mentorship__mentee", "mentorship__mentor"), pk=checkin_id
@@ -71,43 +132,66 @@ def checkin_answer(request: HttpRequest, token: str) -> HttpResponse:
     user = get_object_or_404(User, pk=user_id, is_active=True)
     if not checkin.mentorship.involves(user):
         raise Http404("This check-in link is not valid.")
-    return _answer(request, checkin, user)
+    return _answer(request, checkin, user, via_link=True)
 
 
 @login_required
 def checkin_in_app(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = _user(request)
     checkin = get_object_or_404(CheckIn.objects.select_related("mentorship__mentee", "mentorship__mentor"), pk=pk)
     if not checkin.mentorship.involves(user):
         raise Http404("No such check-in.")
-    return _answer(request, checkin, user)
+    return _answer(request, checkin, user, via_link=False)
 
 
 @login_required
 def notification_centre(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    page = Paginator(user.notifications.all(), 20).get_page(request.GET.get("page"))
-    return render(request, "matching/notifications.html", {"page": page})
+    user = _user(request)
+    only_unread = request.GET.get("show") == "unread"
+    notifications = user.notifications.unread() if only_unread else user.notifications.all()
+    page = Paginator(notifications, 20).get_page(request.GET.get("page"))
+    context = {"page": page, "only_unread": only_unread, "has_unread": user.notifications.unread().exists()}
+    return render(request, "matching/notifications.html", context)
 
 
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    notification = get_object_or_404(Notification, pk=pk, recipient=user)
+    notification = get_object_or_404(Notification, pk=pk, recipient=_user(request))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    return redirect(notification.link or "matching:notifications")
+    if request.POST.get("next") == "list":
+        return redirect("matching:notifications")
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None):
+        return redirect(notification.link)
+    return redirect("matching:notifications")
 
 
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    user.notifications.unread().update(read_at=timezone.now())
-    messages.success(request, "All notifications marked as read.")
+    marked = _user(request).notifications.unread().update(read_at=timezone.now())
+    messages.success(request, f"Marked {marked} notification{'' if marked == 1 else 's'} as read.")
     return redirect("matching:notifications")
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    kinds = KINDS_BY_ROLE.get(user.role, Kind.values)
+    opted_out = set(user.email_opt_outs.values_list("kind", flat=True))
+    initial = {"email": [kind for kind in kinds if kind not in opted_out]}
+    form = EmailPreferencesForm(request.POST or None, kinds=kinds, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["email"])
+        user.email_opt_outs.filter(kind__in=wanted).delete()
+        for kind in set(kinds) - wanted - opted_out:
+            EmailOptOut.objects.get_or_create(user=user, kind=kind)
+        messages.success(request, "Your email preferences are saved.")
+        return redirect("matching:notification_preferences")
+    status = 400 if form.errors else 200
+    return render(request, "matching/notification_preferences.html", {"form": form}, status=status)
 
 
 # Mail clients POST one-click unsubscribes (RFC 8058) with no CSRF token: the signed token authorises.
@@ -116,16 +200,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Every email's unsubscribe link: one click (POST, as mail clients send it) or a confirm page."""
     try:
         user_id, kind = read_unsubscribe_token(token)
-    except signing.BadSignature:
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Http404("This unsubscribe link is not valid.") from None
     user = get_object_or_404(User, pk=user_id)
-    if kind not in Notification.Kind.values:
+    if kind not in Kind.values:
         raise Http404("This unsubscribe link is not valid.")
-    label = Notification.Kind(kind).label
+    context = {"label": Kind(kind).label, "token": token, "email": user.email}
     if request.method == "POST":
         EmailOptOut.objects.get_or_create(user=user, kind=kind)
-        return render(request, "matching/unsubscribed.html", {"label": label})
-    return render(request, "matching/unsubscribe_confirm.html", {"label": label, "token": token})
+        return render(request, "matching/unsubscribed.html", context)
+    return render(request, "matching/unsubscribe_confirm.html", context)
 
 
 def unread_notifications(request: HttpRequest) -> dict[str, int]:
