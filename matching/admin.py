@@ -166,3 +166,5 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+from matching import cohort_admin  # noqa: E402, F401  (registers the cohort-matching admin)
