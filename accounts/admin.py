@@ -1,11 +1,24 @@
+"""The coordinator's admin for people: verification, program settings, background, audit log."""
+
+from __future__ import annotations
+
+import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from accounts.models import (
+    AuditEvent,
     Background,
     Board,
     Family,
@@ -17,6 +30,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import reject_mentor, verify_mentor
+from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
 
 
 @admin.register(User)
@@ -57,8 +71,85 @@ class SpecialtyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ProgramSettingsForm(forms.ModelForm):
+    """Program settings with one number input per matching weight instead of raw JSON.
+
+    The weight inputs are declared by ``ProgramAdminForm`` below, one per component.
+    """
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "slug",
+            "description",
+            "is_default",
+            "approval_required",
+            "request_mode",
+            "max_open_requests",
+            "request_expiry_days",
+            "checkin_cadence_days",
+            "withdraw_other_long_term_requests",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = {**DEFAULT_WEIGHTS.as_dict(), **(self.instance.weights or {})}
+        for name in COMPONENTS:
+            self.initial.setdefault(weight_field(name), current[name])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if any(weight_field(name) in self.errors for name in COMPONENTS):
+            return cleaned
+        weights = {name: float(cleaned[weight_field(name)]) for name in COMPONENTS}
+        try:
+            # The model's own rule (Program.clean), checked on a scratch copy so that an
+            # invalid mapping never reaches the instance the admin would save.
+            Program(weights=weights).clean()
+        except ValidationError as error:
+            for message in error.message_dict.get("weights", error.messages):
+                self.add_error(None, message)
+        else:
+            self.instance.weights = weights
+        return cleaned
+
+
+def weight_field(component: str) -> str:
+    return f"weight_{component}"
+
+
+def weight_input(component: str) -> forms.FloatField:
+    return forms.FloatField(
+        label=WEIGHT_LABELS.get(component, component.replace("_", " ").capitalize()),
+        min_value=0,
+        max_value=1000,
+        help_text=f"Default {getattr(DEFAULT_WEIGHTS, component):g}.",
+        widget=forms.NumberInput(attrs={"step": "any", "class": "vIntegerField"}),
+    )
+
+
+WEIGHT_LABELS = {
+    "specialty": "Specialty alignment",
+    "stage_fit": "Stage fit",
+    "goals": "Goals vs mentor's topics",
+    "availability": "Availability overlap",
+    "mode": "Meeting mode and location",
+    "language": "Language",
+    "comfort": "Comfort preferences",
+    "mentor_preference": "Mentor's own preferences",
+    "capacity": "Remaining capacity",
+}
+
+
+ProgramAdminForm: type[ProgramSettingsForm] = type(
+    "ProgramAdminForm", (ProgramSettingsForm,), {weight_field(name): weight_input(name) for name in COMPONENTS}
+)
+
+
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    form = ProgramAdminForm
     list_display = ["name", "is_default", "approval_required", "request_mode", "max_open_requests"]
     fieldsets = (
         (None, {"fields": ("name", "slug", "description", "is_default")}),
@@ -75,8 +166,49 @@ class ProgramAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Matching", {"fields": ("weights",)}),
+        (
+            "Matching weights",
+            {
+                "fields": tuple(weight_field(name) for name in COMPONENTS),
+                "description": "How much each part of the match score counts. Only the proportions matter: "
+                "doubling every weight changes nothing. At least one weight must be above 0.",
+            },
+        ),
     )
+
+    def save_model(self, request: HttpRequest, obj: Program, form: forms.ModelForm, change: bool) -> None:
+        before = Program.objects.filter(pk=obj.pk).values(*SETTINGS_AUDITED).first() if change else None
+        super().save_model(request, obj, form, change)
+        if before is None:
+            AuditEvent.record(actor=request.user, action=AuditEvent.Action.SETTINGS_CHANGED, target=f"program {obj}")
+            return
+        changes = {
+            name: {"from": before[name], "to": getattr(obj, name)}
+            for name in SETTINGS_AUDITED
+            if before[name] != getattr(obj, name)
+        }
+        if changes:
+            AuditEvent.record(
+                actor=request.user,
+                action=AuditEvent.Action.SETTINGS_CHANGED,
+                target=f"program {obj}",
+                changes=changes,
+            )
+
+
+# Every setting is plain, non-personal configuration, so old and new values are kept.
+SETTINGS_AUDITED = (
+    "name",
+    "slug",
+    "is_default",
+    "approval_required",
+    "request_mode",
+    "max_open_requests",
+    "request_expiry_days",
+    "checkin_cadence_days",
+    "withdraw_other_long_term_requests",
+    "weights",
+)
 
 
 @admin.register(Membership)
@@ -88,10 +220,30 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
+class MatchedFilter(admin.SimpleListFilter):
+    """Mentees with or without a live mentorship: "unmatched" is the coordinator's to-do list."""
+
+    title = "matched"
+    parameter_name = "matched"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "In an active mentorship"), ("no", "Unmatched")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from matching.models import Mentorship
+
+        active = Mentorship.objects.active().values("mentee_id")
+        if self.value() == "yes":
+            return queryset.filter(user_id__in=active)
+        if self.value() == "no":
+            return queryset.exclude(user_id__in=active)
+        return queryset
+
+
 @admin.register(MenteeProfile)
 class MenteeProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "full_name", "stage", "school", "completeness_display", "updated_at"]
-    list_filter = ["stage"]
+    list_filter = [MatchedFilter, "stage"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "school"]
     list_select_related = ["user"]
     autocomplete_fields = ["target_specialties"]
@@ -106,6 +258,18 @@ class MenteeProfileAdmin(admin.ModelAdmin):
     @admin.display(description="Profile complete")
     def completeness_display(self, obj: MenteeProfile) -> str:
         return f"{obj.completeness}%"
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="The mentor reads this. Say what is missing and how to fix it.",
+    )
+
+
+NPI_REGISTRY_URL = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 
 
 @admin.register(MentorProfile)
@@ -124,11 +288,29 @@ class MentorProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name", "institution", "npi", "specialty__name"]
     list_select_related = ["user", "specialty"]
     autocomplete_fields = ["specialty", "subspecialties"]
-    readonly_fields = ["user", "verified_at", "verified_by"]
-    actions = ["verify_mentors", "reject_mentors"]
+    # Verification changes only through verify / reject (buttons and actions), which notify
+    # the mentor and leave an audit event; the select box would step around both.
+    readonly_fields = ["user", "npi_registry", "verification", "verified_at", "verified_by", "rejection_reason"]
+    actions = ["verify_mentors", "reject_with_reason", "reject_mentors"]
+    change_form_template = "admin/accounts/mentorprofile/change_form.html"
     fieldsets = (
-        (None, {"fields": ("user", "profession", "specialty", "subspecialties", "board_certified")}),
-        ("Credentials", {"fields": ("npi", "license_state", "license_number", "institution", "years_in_practice")}),
+        (
+            "Credentials",
+            {
+                "fields": (
+                    "user",
+                    "npi",
+                    "npi_registry",
+                    ("license_state", "license_number"),
+                    "profession",
+                    "board_certified",
+                    "specialty",
+                    "subspecialties",
+                    "institution",
+                    "years_in_practice",
+                )
+            },
+        ),
         (
             "Verification",
             {"fields": ("verification", "verified_at", "verified_by", "rejection_reason")},
@@ -140,24 +322,103 @@ class MentorProfileAdmin(admin.ModelAdmin):
     def full_name(self, obj: MentorProfile) -> str:
         return obj.user.get_full_name()
 
+    @admin.display(description="NPI registry")
+    def npi_registry(self, obj: MentorProfile) -> str:
+        if not obj.npi:
+            return "No NPI given: ask for a licence document before verifying."
+        url = NPI_REGISTRY_URL.format(npi=obj.npi)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">Look up NPI {} in the NPPES registry'
+            '<span class="visually-hidden"> (opens in a new tab)</span></a>',
+            url,
+            obj.npi,
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("<path:object_id>/verify/", self.admin_site.admin_view(self.verify_view), name=f"{prefix}_verify"),
+            path("<path:object_id>/reject/", self.admin_site.admin_view(self.reject_view), name=f"{prefix}_reject"),
+            *super().get_urls(),
+        ]
+
+    def verify_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        profile = self._profile_to_decide(request, object_id)
+        if request.method != "POST":
+            return redirect(reverse("admin:accounts_mentorprofile_change", args=[profile.pk]))
+        assert isinstance(request.user, User)
+        verify_mentor(profile=profile, by=request.user)
+        self.message_user(request, f"{profile.user} is verified and was notified.", messages.SUCCESS)
+        return redirect(reverse("admin:accounts_mentorprofile_change", args=[profile.pk]))
+
+    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        profile = self._profile_to_decide(request, object_id)
+        form = RejectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            assert isinstance(request.user, User)
+            reject_mentor(profile=profile, by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"{profile.user} was rejected and notified.", messages.WARNING)
+            return redirect(reverse("admin:accounts_mentorprofile_change", args=[profile.pk]))
+        return self._render_rejection(request, form, [profile], action=None)
+
+    def _profile_to_decide(self, request: HttpRequest, object_id: str) -> MentorProfile:
+        profile = self.get_object(request, object_id)
+        if profile is None:
+            raise Http404("No such mentor profile.")
+        if not self.has_change_permission(request, profile):
+            raise PermissionDenied
+        return profile
+
+    def _render_rejection(
+        self, request: HttpRequest, form: RejectionForm, profiles: list[MentorProfile], *, action: str | None
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject mentors" if len(profiles) > 1 else "Reject a mentor",
+            "opts": self.opts,
+            "form": form,
+            "profiles": profiles,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/mentorprofile/reject_with_reason.html", context)
+
     @admin.action(description="Verify selected mentors", permissions=["change"])
     def verify_mentors(self, request: HttpRequest, queryset: QuerySet[MentorProfile]) -> None:
         assert isinstance(request.user, User)
         for profile in queryset:
             verify_mentor(profile=profile, by=request.user)
-        self.message_user(request, f"Verified {len(queryset)} mentor(s).", messages.SUCCESS)
+        self.message_user(request, f"Verified {len(queryset)} mentor(s); each was notified.", messages.SUCCESS)
 
-    @admin.action(description="Reject selected mentors", permissions=["change"])
+    @admin.action(description="Reject selected mentors, with a reason…", permissions=["change"])
+    def reject_with_reason(self, request: HttpRequest, queryset: QuerySet[MentorProfile]) -> TemplateResponse | None:
+        """An intermediate page asks for the reason, then rejects every selected mentor with it."""
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            assert isinstance(request.user, User)
+            for profile in queryset:
+                reject_mentor(profile=profile, by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"Rejected {len(queryset)} mentor(s); each was notified.", messages.WARNING)
+            return None
+        return self._render_rejection(request, form, list(queryset.select_related("user")), action="reject_with_reason")
+
+    @admin.action(description="Reject selected mentors (standard reason)", permissions=["change"])
     def reject_mentors(self, request: HttpRequest, queryset: QuerySet[MentorProfile]) -> None:
         assert isinstance(request.user, User)
         for profile in queryset:
-            reject_mentor(profile=profile, by=request.user, reason="Credentials could not be verified.")
-        self.message_user(request, f"Rejected {len(queryset)} mentor(s).", messages.WARNING)
+            reject_mentor(profile=profile, by=request.user, reason=STANDARD_REJECTION)
+        self.message_user(request, f"Rejected {len(queryset)} mentor(s); each was notified.", messages.WARNING)
+
+
+STANDARD_REJECTION = "Credentials could not be verified."
 
 
 @admin.register(Background)
 class BackgroundAdmin(admin.ModelAdmin):
-    """Coordinators see only what people shared with coordinators; private rows never appear."""
+    """Coordinators see only what people shared with coordinators; private rows never appear.
+
+    Every look at these pages is written to the audit log (who, when, which filter or row).
+    """
 
     list_display = ["user", "attribute", "shown_value", "visibility"]
     list_filter = ["attribute", "visibility"]
@@ -176,8 +437,59 @@ class BackgroundAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            query = {key: value for key, value in request.GET.items() if key != "p"}
+            AuditEvent.record(
+                actor=request.user, action=AuditEvent.Action.VIEWED_SENSITIVE, target="background list", query=query
+            )
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            AuditEvent.record(
+                actor=request.user,
+                action=AuditEvent.Action.VIEWED_SENSITIVE,
+                target=f"background #{object_id}"[:200],
+            )
+        return response
+
     @admin.display(description="Value")
     def shown_value(self, obj: Background) -> str:
         if obj.visibility == Background.Visibility.PRIVATE:
             return "(private)"
         return obj.display_value
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log: read-only for everyone, coordinators included, so nobody edits history."""
+
+    list_display = ["at", "actor", "action", "target"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter), "at"]
+    search_fields = ["target", "actor__email"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+    fields = ("at", "actor", "action", "target", "detail_display")
+    readonly_fields = fields
+
+    @admin.display(description="Detail")
+    def detail_display(self, obj: AuditEvent) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.detail, indent=2, sort_keys=True, default=str))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        return bool(getattr(user, "is_coordinator", False)) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -6,9 +6,11 @@ import logging
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
+    AuditEvent,
     Background,
     Membership,
     MenteeProfile,
@@ -34,12 +36,16 @@ def join_program(*, user: User, role: str, program: Program | None = None) -> Me
 
 
 @transaction.atomic
-def verify_mentor(*, profile: MentorProfile, by: User) -> MentorProfile:
+def verify_mentor(*, profile: MentorProfile, by: User, notify: bool = True) -> MentorProfile:
+    """Mark the mentor verified, record who did it, and tell the mentor (unless seeding demo data)."""
     profile.verification = MentorProfile.Verification.VERIFIED
     profile.verified_at = timezone.now()
     profile.verified_by = by
     profile.rejection_reason = ""
     profile.save(update_fields=["verification", "verified_at", "verified_by", "rejection_reason", "updated_at"])
+    AuditEvent.record(actor=by, action=AuditEvent.Action.VERIFIED, target=f"mentor profile #{profile.pk}")
+    if notify:
+        _notify_verification(profile)
     logger.info("mentor profile %s verified by user %s", profile.pk, by.pk)
     return profile
 
@@ -51,8 +57,29 @@ def reject_mentor(*, profile: MentorProfile, by: User, reason: str) -> MentorPro
     profile.verified_by = by
     profile.rejection_reason = reason
     profile.save(update_fields=["verification", "verified_at", "verified_by", "rejection_reason", "updated_at"])
+    AuditEvent.record(
+        actor=by, action=AuditEvent.Action.REJECTED_MENTOR, target=f"mentor profile #{profile.pk}", reason=reason
+    )
+    _notify_verification(profile)
     logger.info("mentor profile %s rejected by user %s", profile.pk, by.pk)
     return profile
+
+
+def _notify_verification(profile: MentorProfile) -> None:
+    """Tell the mentor the outcome, in the same transaction (the outbox sends it after commit)."""
+    # Imported here: matching imports accounts, so a module-level import would be a cycle.
+    from matching.models import Notification
+    from matching.notifications import notify
+
+    assert profile.verified_at is not None
+    notify(
+        recipient=profile.user,
+        kind=Notification.Kind.MENTOR_VERIFIED,
+        context={"profile": profile, "verified": profile.is_verified, "reason": profile.rejection_reason},
+        link=reverse("accounts:dashboard"),
+        # One message per decision: re-running the same decision never notifies twice.
+        dedupe_key=f"mentor_verification:{profile.pk}:{profile.verification}:{profile.verified_at.isoformat()}",
+    )
 
 
 @transaction.atomic

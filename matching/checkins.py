@@ -96,6 +96,8 @@ def answer_checkin(
     mentorship = checkin.mentorship
     if not mentorship.involves(user):
         raise RuleBroken("not_your_mentorship", "Only the mentee and the mentor answer a check-in.", conflict=False)
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise RuleBroken("mentorship_not_active", "This mentorship has ended; its check-ins are closed.")
     if not 1 <= rating <= 5:
         raise RuleBroken("bad_rating", "Rate how it is going from 1 to 5.", conflict=False)
     if checkin.responses.filter(user=user).exists():

@@ -302,6 +302,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "NotificationKindEnum": "matching.models.Notification.Kind",
+        "KindEnum": "accounts.models.Kind",
+        "DeclineReasonEnum": "matching.models.MentorshipRequest.DeclineReason",
+        "EndReasonEnum": "matching.models.Mentorship.EndReason",
+    },
 }
 
 # Security. Production mode (DEBUG=false) turns everything on; each can be relaxed

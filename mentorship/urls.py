@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from matching import api as matching_api
+from matching import followup_api
 from mentorship.health import healthz
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("mentors", matching_api.MentorViewSet, basename="mentor")
 router.register("mentees", matching_api.MenteeViewSet, basename="mentee")
 router.register("requests", matching_api.RequestViewSet, basename="request")
 router.register("mentorships", matching_api.MentorshipViewSet, basename="mentorship")
+router.register("notifications", followup_api.NotificationViewSet, basename="notification")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -22,6 +24,11 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("me/profile/", accounts_api.MyProfileView.as_view(), name="me-profile"),
+    path(
+        "mentorships/<int:mentorship_pk>/check-ins/",
+        followup_api.MentorshipCheckInViewSet.as_view({"get": "list", "post": "create"}),
+        name="mentorship-checkins",
+    ),
     path("", include(router.urls)),
 ]
 
@@ -31,6 +38,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("matching.urls")),
+    path("admin/coordinator/", include("matching.coordinator_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]

@@ -31,6 +31,14 @@ def isolated_cache(request: pytest.FixtureRequest, settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_broker_handoff(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside integration tests, notifications stay in the outbox instead of queueing
+    Celery tasks on the embedded broker, where a later `make run` worker would find them."""
+    if request.node.get_closest_marker("integration") is None:
+        monkeypatch.setattr("matching.notifications.enqueue", lambda notification_id: False)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # Hashing a password properly takes ~50 ms on purpose; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,415 @@
+"""CSV export of matches and participants, and an all-or-nothing import of participants.
+
+What an export may contain is an allowlist (``MATCH_COLUMNS``, ``PARTICIPANT_COLUMNS``),
+never "every field but ...", so a field added to a model later stays out until someone
+decides it belongs. Left out on purpose (PRODUCT §8, "sensitive attributes minimised and
+never exported"):
+
+- background attributes, whatever their visibility, and mentees' comfort preferences
+  and mentors' preferred groups (both reveal a person's background by implication);
+- free text (bios, goals, messages, feedback), which may hold anything;
+- NPI and licence numbers. An NPI is public in the US registry, but nothing a program
+  runs from a spreadsheet needs it; coordinators read it on the mentor's admin page.
+
+Every cell is formula-escaped (``escape_cell``), as OWASP advises for CSV files that
+are opened in spreadsheets. Every export and import leaves an audit event.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+
+from accounts.models import AuditEvent, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
+from accounts.services import join_program
+from accounts.validators import validate_timezone
+from matching.models import Mentorship
+
+
+class Writable(Protocol):
+    """Where CSV goes: a file, a StringIO, or an HttpResponse."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = ";"
+
+MATCH_COLUMNS = (
+    "mentorship_id",
+    "status",
+    "kind",
+    "at_risk",
+    "started_at",
+    "ended_at",
+    "end_reason",
+    "mentee_email",
+    "mentee_name",
+    "mentee_stage",
+    "mentor_email",
+    "mentor_name",
+    "mentor_specialty",
+    "mentee_rating",
+    "mentor_rating",
+)
+PARTICIPANT_COLUMNS = (
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "timezone",
+    "stage",
+    "specialty",
+    "profession",
+    "institution",
+    "capacity",
+    "verification",
+    "accepting",
+    "active_mentorships",
+    "joined_at",
+)
+
+
+def escape_cell(value: Any) -> str:
+    """The cell as text, with a leading quote when a spreadsheet would read it as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo ``escape_cell`` so an exported file imports back unchanged."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+
+
+def write_rows(out: Writable, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        writer.writerow([escape_cell(row.get(column)) for column in columns])
+        count += 1
+    return count
+
+
+# --- Export ------------------------------------------------------------------------------
+
+
+def export_matches(out: Writable, *, program: Program, by: User) -> int:
+    mentorships = (
+        Mentorship.objects.filter(program=program)
+        .select_related("mentee__mentee_profile", "mentor__mentor_profile__specialty")
+        .order_by("started_at", "pk")
+    )
+    count = write_rows(out, MATCH_COLUMNS, (match_row(m) for m in mentorships.iterator(chunk_size=500)))
+    AuditEvent.record(actor=by, action=AuditEvent.Action.EXPORTED, target="matches.csv", rows=count)
+    return count
+
+
+def match_row(mentorship: Mentorship) -> dict[str, Any]:
+    mentee_profile = getattr(mentorship.mentee, "mentee_profile", None)
+    mentor_profile = getattr(mentorship.mentor, "mentor_profile", None)
+    return {
+        "mentorship_id": mentorship.pk,
+        "status": mentorship.status,
+        "kind": mentorship.kind,
+        "at_risk": yes_no(mentorship.at_risk),
+        "started_at": mentorship.started_at.isoformat(),
+        "ended_at": mentorship.ended_at.isoformat() if mentorship.ended_at else "",
+        "end_reason": mentorship.end_reason,
+        "mentee_email": mentorship.mentee.email,
+        "mentee_name": mentorship.mentee.get_full_name(),
+        "mentee_stage": mentee_profile.stage if mentee_profile else "",
+        "mentor_email": mentorship.mentor.email,
+        "mentor_name": mentorship.mentor.get_full_name(),
+        "mentor_specialty": mentor_profile.specialty.slug if mentor_profile and mentor_profile.specialty else "",
+        "mentee_rating": mentorship.mentee_rating,
+        "mentor_rating": mentorship.mentor_rating,
+    }
+
+
+def export_participants(out: Writable, *, program: Program, by: User) -> int:
+    memberships = (
+        Membership.objects.filter(program=program, role__in=[Membership.Role.MENTEE, Membership.Role.MENTOR])
+        .select_related("user__mentee_profile", "user__mentor_profile__specialty")
+        .prefetch_related("user__mentee_profile__target_specialties")
+        .annotate(
+            as_mentee=Count("user__mentorships_as_mentee", filter=Q(user__mentorships_as_mentee__status="active")),
+            as_mentor=Count("user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active")),
+        )
+        .order_by("role", "user__email")
+    )
+    count = write_rows(out, PARTICIPANT_COLUMNS, (participant_row(m) for m in memberships))
+    AuditEvent.record(actor=by, action=AuditEvent.Action.EXPORTED, target="participants.csv", rows=count)
+    return count
+
+
+def participant_row(membership: Any) -> dict[str, Any]:
+    user = membership.user
+    row: dict[str, Any] = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": membership.role,
+        "timezone": user.timezone,
+        "joined_at": membership.joined_at.isoformat(),
+    }
+    if membership.role == Membership.Role.MENTEE and hasattr(user, "mentee_profile"):
+        profile = user.mentee_profile
+        row |= {
+            "stage": profile.stage,
+            "specialty": LIST_SEPARATOR.join(sorted(s.slug for s in profile.target_specialties.all())),
+            "institution": profile.school,
+            "active_mentorships": membership.as_mentee,
+        }
+    elif membership.role == Membership.Role.MENTOR and hasattr(user, "mentor_profile"):
+        mentor = user.mentor_profile
+        row |= {
+            "specialty": mentor.specialty.slug if mentor.specialty else "",
+            "profession": mentor.profession,
+            "institution": mentor.institution,
+            "capacity": mentor.capacity,
+            "verification": mentor.verification,
+            "accepting": yes_no(mentor.accepting),
+            "active_mentorships": membership.as_mentor,
+        }
+    return row
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+# --- Import ------------------------------------------------------------------------------
+
+IMPORT_REQUIRED = ("email", "role")
+IMPORT_OPTIONAL = ("first_name", "last_name", "timezone", "stage", "specialty", "profession", "institution", "capacity")
+# Columns an export writes that an import reads past, so an exported file re-imports as is.
+EXPORT_ONLY = ("verification", "accepting", "active_mentorships", "joined_at")
+IMPORT_ROLES = (Membership.Role.MENTEE, Membership.Role.MENTOR)
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # 1 is the header; 0 is the file as a whole
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Participant:
+    line: int
+    email: str
+    role: str
+    first_name: str = ""
+    last_name: str = ""
+    timezone: str = "UTC"
+    stage: str = ""
+    specialties: tuple[Specialty, ...] = ()
+    profession: str = ""
+    institution: str = ""
+    capacity: int | None = None
+
+
+@dataclass
+class ImportReport:
+    rows: list[Participant] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    imported: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def count(self, role: str) -> int:
+        return sum(1 for row in self.rows if row.role == role)
+
+
+def import_participants(data: bytes, *, program: Program, by: User, dry_run: bool = False) -> ImportReport:
+    """Validate every row first; import all of them in one transaction, or none.
+
+    New people get an unusable password and an unverified address: they set a password
+    through "forgot password". Imported mentors wait for verification like any other.
+    """
+    report = parse_participants(data)
+    if not report.ok or dry_run or not report.rows:
+        return report
+    try:
+        with transaction.atomic():
+            for row in report.rows:
+                create_participant(row, program=program)
+            AuditEvent.record(
+                actor=by,
+                action=AuditEvent.Action.IMPORTED,
+                target=f"participants of {program}",
+                mentees=report.count(Membership.Role.MENTEE),
+                mentors=report.count(Membership.Role.MENTOR),
+            )
+    except IntegrityError:
+        # Someone registered one of these addresses while the file was being checked.
+        report.errors.append(RowError(0, "email", "An address in the file was registered meanwhile; nothing imported."))
+        return report
+    report.imported = True
+    return report
+
+
+def parse_participants(data: bytes) -> ImportReport:
+    report = ImportReport()
+    if len(data) > MAX_IMPORT_BYTES:
+        report.errors.append(RowError(0, "", f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB."))
+        return report
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.errors.append(RowError(0, "", "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
+        return report
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    reader.fieldnames = header
+    missing = [name for name in IMPORT_REQUIRED if name not in header]
+    unknown = [name for name in header if name not in (*IMPORT_REQUIRED, *IMPORT_OPTIONAL, *EXPORT_ONLY)]
+    for name in missing:
+        report.errors.append(RowError(1, name, f"The header has no “{name}” column."))
+    for name in unknown:
+        report.errors.append(RowError(1, name, f"Unknown column “{name}”."))
+    if report.errors:
+        return report
+
+    specialties = {s.slug: s for s in Specialty.objects.all()}
+    seen: dict[str, int] = {}
+    for raw in reader:
+        line = reader.line_num  # the physical line the record ends on, as an editor shows it
+        if len(report.rows) + len(report.errors) >= MAX_IMPORT_ROWS:
+            report.errors.append(RowError(line, "", f"More than {MAX_IMPORT_ROWS} rows: split the file."))
+            break
+        if None in raw:  # more cells than header columns
+            report.errors.append(RowError(line, "", "This row has more cells than the header."))
+            continue
+        cells = {key: unescape_cell((value or "").strip()) for key, value in raw.items()}
+        if not any(cells.values()):
+            continue  # blank line
+        participant, errors = parse_row(line, cells, specialties)
+        if participant and (first := seen.get(participant.email.lower())):
+            errors.append(RowError(line, "email", f"The same address is on line {first}."))
+        if errors:
+            report.errors.extend(errors)
+        elif participant:
+            seen[participant.email.lower()] = line
+            report.rows.append(participant)
+
+    # Addresses are unique whatever their case (accounts_user_email_ci_unique).
+    taken = set(
+        User.objects.annotate(lowered=Lower("email")).filter(lowered__in=list(seen)).values_list("lowered", flat=True)
+    )
+    for participant in report.rows:
+        if participant.email.lower() in taken:
+            report.errors.append(
+                RowError(participant.line, "email", "Someone already has an account with this address.")
+            )
+    report.errors.sort(key=lambda error: error.line)
+    return report
+
+
+def parse_row(
+    line: int, cells: dict[str, str], specialties: dict[str, Specialty]
+) -> tuple[Participant | None, list[RowError]]:
+    errors: list[RowError] = []
+
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(line, column, message))
+
+    email = cells.get("email", "")
+    try:
+        validate_email(email)
+    except ValidationError:
+        fail("email", f"“{email}” is not an email address." if email else "An email address is required.")
+    role = cells.get("role", "").lower()
+    if role not in IMPORT_ROLES:
+        fail("role", "The role must be mentee or mentor.")
+    for column in ("first_name", "last_name"):
+        if len(cells.get(column, "")) > 150:
+            fail(column, "At most 150 characters.")
+    timezone = cells.get("timezone") or "UTC"
+    try:
+        validate_timezone(timezone)
+    except ValidationError:
+        fail("timezone", f"“{timezone}” is not a timezone name such as America/Chicago.")
+    stage = cells.get("stage", "")
+    if stage and role == Membership.Role.MENTOR:
+        fail("stage", "Only mentees have a stage.")
+    elif stage and stage not in MenteeProfile.Stage.values:
+        fail("stage", f"Unknown stage “{stage}”; use one of {', '.join(MenteeProfile.Stage.values)}.")
+    slugs = [slug.strip() for slug in cells.get("specialty", "").split(LIST_SEPARATOR) if slug.strip()]
+    unknown = [slug for slug in slugs if slug not in specialties]
+    if unknown:
+        fail("specialty", f"Unknown specialty {', '.join(unknown)} (use the slugs of the taxonomy).")
+    if role == Membership.Role.MENTOR and len(slugs) > 1:
+        fail("specialty", "A mentor has one specialty.")
+    profession = cells.get("profession", "")
+    if profession and role == Membership.Role.MENTEE:
+        fail("profession", "Only mentors have a profession.")
+    elif profession and profession not in MentorProfile.Profession.values:
+        fail("profession", f"Unknown profession “{profession}”.")
+    institution = cells.get("institution", "")
+    if len(institution) > 200:
+        fail("institution", "At most 200 characters.")
+    capacity: int | None = None
+    if raw_capacity := cells.get("capacity", ""):
+        if role == Membership.Role.MENTEE:
+            fail("capacity", "Only mentors have a capacity.")
+        elif not raw_capacity.isdigit() or not 0 <= int(raw_capacity) <= 20:
+            fail("capacity", "The capacity is a whole number from 0 to 20.")
+        else:
+            capacity = int(raw_capacity)
+    if errors:
+        return None, errors
+    return (
+        Participant(
+            line=line,
+            email=email,
+            role=role,
+            first_name=cells.get("first_name", ""),
+            last_name=cells.get("last_name", ""),
+            timezone=timezone,
+            stage=stage,
+            specialties=tuple(specialties[slug] for slug in slugs),
+            profession=profession,
+            institution=institution,
+            capacity=capacity,
+        ),
+        [],
+    )
+
+
+def create_participant(row: Participant, *, program: Program) -> User:
+    user = User.objects.create_user(
+        email=row.email, password=None, first_name=row.first_name, last_name=row.last_name, timezone=row.timezone
+    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    join_program(user=user, role=row.role, program=program)
+    if row.role == Membership.Role.MENTEE:
+        mentee = user.mentee_profile
+        mentee.stage = row.stage
+        mentee.school = row.institution
+        mentee.save()
+        mentee.target_specialties.set(row.specialties)
+    else:
+        mentor = user.mentor_profile
+        mentor.profession = row.profession
+        mentor.institution = row.institution
+        mentor.specialty = row.specialties[0] if row.specialties else None
+        if row.capacity is not None:
+            mentor.capacity = row.capacity
+        mentor.save()
+    return user
