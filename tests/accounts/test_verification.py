@@ -153,3 +153,18 @@ def test_people_who_are_not_staff_cannot_verify(client: Client) -> None:
 def test_coordinator_cannot_verify_a_profile_that_does_not_exist(coordinator_client: Client) -> None:
     response = coordinator_client.post(reverse("admin:accounts_mentorprofile_verify", args=[999_999]))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_rejected_mentor_reads_the_reason_in_the_email() -> None:
+    from accounts.services import reject_mentor
+    from matching.models import Notification
+    from tests.factories import make_coordinator, make_mentor
+
+    profile = make_mentor(verified=False)
+    reject_mentor(profile=profile, by=make_coordinator(), reason="The NPI belongs to someone else.")
+
+    note = Notification.objects.get(recipient=profile.user, kind=Notification.Kind.MENTOR_VERIFIED)
+    assert "not verified" in note.subject
+    assert "The NPI belongs to someone else." in note.body_text
+    assert "The NPI belongs to someone else." in note.body_html

@@ -128,7 +128,7 @@ class Seeder:
             profile.subspecialties.set([self.specialties[slug] for slug in spec.subspecialties])
             self._ensure_background(user, spec.background)
         if not profile.is_verified:
-            verify_mentor(profile=profile, by=verifier)
+            verify_mentor(profile=profile, by=verifier, notify=False)
         if not profile.is_accepting():
             profile.accepting, profile.paused_until = True, None
             profile.save(update_fields=["accepting", "paused_until", "updated_at"])
