@@ -9,6 +9,7 @@ Every queryset starts from ``request.user``: another person's request or mentors
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -20,7 +21,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -40,7 +42,6 @@ from matching.serializers import (
     MAX_ID,
     DeclineSerializer,
     EndSerializer,
-    RuleErrorSerializer,
     GoalSerializer,
     MenteeSuggestionSerializer,
     MentorCardSerializer,
@@ -50,6 +51,7 @@ from matching.serializers import (
     RequestCreateSerializer,
     RequestFilterSerializer,
     RequestSerializer,
+    RuleErrorSerializer,
 )
 from matching.services import RuleBroken
 
@@ -86,11 +88,14 @@ class WorkflowViewSet(viewsets.GenericViewSet[Any]):
 
     pagination_class = Pages
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     def get_object(self) -> Any:
-        # An id past any row is no row: a 404, not an integer overflow in the database driver.
+        # Ids are positive integers: anything else, or one past any row, is no row (and
+        # never an integer overflow in the database driver).
         for name in (self.lookup_url_kwarg or self.lookup_field, "goal_id"):
-            if name in self.kwargs and int(self.kwargs[name]) > MAX_ID:
+            value = self.kwargs.get(name)
+            if value is not None and not (value.isdecimal() and value.isascii() and 0 < int(value) <= MAX_ID):
                 raise NotFound()
         return super().get_object()
 
@@ -141,18 +146,20 @@ class MentorViewSet(WorkflowViewSet):
     permission_classes = [IsAuthenticated, IsMentee]
     lookup_field = "user_id"
     lookup_url_kwarg = "id"
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[MentorProfile]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return MentorProfile.objects.none()
         # What a mentee may see of mentors: the verified ones (accounts.permissions.people_visible_to).
         return (
             MentorProfile.objects.verified()
-            .exclude(user=self.request.user)
             .select_related("user", "specialty")
             .prefetch_related(
                 Prefetch("subspecialties", queryset=Specialty.objects.order_by("name", "id")), _public_background()
             )
-            .annotate(active=Count("user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active")))
+            .annotate(
+                active=Count("user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active"))
+            )
         )
 
     def list(self, request: Request) -> Response:
@@ -161,8 +168,12 @@ class MentorViewSet(WorkflowViewSet):
         filters = form.validated_data
         narrowed = self._filtered(filters)
         allowed = None if narrowed is None else set(narrowed.values_list("user_id", flat=True))
-        mentee: User = request.user  # type: ignore[assignment]
-        ids, _ = engine.rank_mentors(mentee, allowed_ids=allowed, include_full=filters["accepting"] != "true")
+        # engine.rank_mentors and engine.explain_mentors each read the mentee's profile; here
+        # it is read once, and the page is ranked and explained from the same index.
+        index = engine.directory().mentors
+        mentee = engine.features_of_mentee(request.user)  # type: ignore[arg-type]
+        ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=filters["accepting"] != "true")
+        ids: list[int] = ranked_ids.tolist()
         if filters["ordering"] == "name":
             ranked = set(ids)
             by_name = (narrowed if narrowed is not None else MentorProfile.objects.verified()).order_by(
@@ -170,14 +181,17 @@ class MentorViewSet(WorkflowViewSet):
             )
             ids = [i for i in dict.fromkeys(by_name.values_list("user_id", flat=True)) if i in ranked]
         page: list[int] = self.paginate_queryset(ids)  # type: ignore[assignment]
-        context = {**self.get_serializer_context(), "matches": engine.explain_mentors(mentee, page)}
+        explained = ((mentor_id, index.explain(mentee, mentor_id)) for mentor_id in page if mentor_id in index)
+        context = {**self.get_serializer_context(), "matches": {i: match for i, match in explained if match}}
         cards = MentorCardSerializer(_in_order(self.get_queryset(), page), many=True, context=context)
         return self.get_paginated_response(cards.data)
 
     def retrieve(self, request: Request, id: str) -> Response:
         profile = self.get_object()
         matches = engine.explain_mentors(request.user, [profile.user_id])  # type: ignore[arg-type]
-        return Response(MentorCardSerializer(profile, context={**self.get_serializer_context(), "matches": matches}).data)
+        return Response(
+            MentorCardSerializer(profile, context={**self.get_serializer_context(), "matches": matches}).data
+        )
 
     def _filtered(self, filters: dict[str, Any]) -> QuerySet[MentorProfile] | None:
         """Verified mentors passing the database filters, or None when no filter narrows the list."""
@@ -240,9 +254,10 @@ class MenteeViewSet(WorkflowViewSet):
     permission_classes = [IsAuthenticated, IsMentor]
 
     def get_queryset(self) -> QuerySet[MenteeProfile]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return MenteeProfile.objects.none()
         return (
             MenteeProfile.objects.filter(user__is_active=True)
-            .exclude(user=self.request.user)
             .select_related("user")
             .prefetch_related(
                 Prefetch("target_specialties", queryset=Specialty.objects.order_by("name", "id")), _public_background()
@@ -252,7 +267,7 @@ class MenteeViewSet(WorkflowViewSet):
     @action(detail=False, methods=["get"])
     def suggested(self, request: Request) -> Response:
         suggestions = engine.suggest_mentees(request.user, k=SUGGESTIONS)  # type: ignore[arg-type]
-        page: list[tuple[int, Any]] = self.paginate_queryset(suggestions)  # type: ignore[arg-type, assignment]
+        page: list[tuple[int, Any]] = self.paginate_queryset(suggestions)  # type: ignore[assignment]
         ids = [mentee_id for mentee_id, _ in page]
         context = {**self.get_serializer_context(), "matches": dict(page)}
         rows = MenteeSuggestionSerializer(_in_order(self.get_queryset(), ids), many=True, context=context)
@@ -270,9 +285,10 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
     """Requests: a mentee's sent ones, a mentor's received ones, every one for coordinators."""
 
     serializer_class = RequestSerializer
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[MentorshipRequest]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return MentorshipRequest.objects.none()
         requests = (
             MentorshipRequest.objects.for_user(self.request.user)  # type: ignore[arg-type]
             .select_related("mentee", "mentor", "mentorship")
@@ -285,7 +301,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
                 requests = requests.filter(status=form.validated_data["status"])
         return requests
 
-    def get_permissions(self) -> list[BasePermission]:
+    def get_permissions(self) -> Sequence[Any]:
         if self.action == "create":
             return [IsAuthenticated(), IsMentee()]
         return super().get_permissions()
@@ -371,9 +387,10 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
     """Mentorships: participants see their own, coordinators every one. Emails show while live."""
 
     serializer_class = MentorshipSerializer
-    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self) -> QuerySet[Mentorship]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Mentorship.objects.none()
         return (
             Mentorship.objects.for_user(self.request.user)  # type: ignore[arg-type]
             .select_related("mentee", "mentor")
@@ -423,7 +440,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
     @action(
         detail=True,
         methods=["patch"],
-        url_path=r"goals/(?P<goal_id>[0-9]+)",
+        url_path=r"goals/(?P<goal_id>[^/.]+)",
         url_name="goal",
         permission_classes=[IsAuthenticated, IsParticipant],
     )
@@ -438,7 +455,9 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         return Response(GoalSerializer(form.save(completed_at=completed_at)).data)
 
     def _fresh(self, mentorship: Mentorship) -> dict[str, Any]:
-        return MentorshipSerializer(self.get_queryset().get(pk=mentorship.pk), context=self.get_serializer_context()).data
+        return MentorshipSerializer(
+            self.get_queryset().get(pk=mentorship.pk), context=self.get_serializer_context()
+        ).data
 
 
 def _completed(form: GoalSerializer, goal: Goal | None = None) -> Any:

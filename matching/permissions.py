@@ -21,7 +21,7 @@ def _role(request: Request) -> str | None:
     user = request.user
     if not (user and user.is_authenticated):
         return None
-    return user.role  # type: ignore[union-attr]
+    return user.role
 
 
 class IsMentee(BasePermission):

@@ -47,7 +47,17 @@ class MatchSerializer(serializers.Serializer):
 
 
 def match_json(match: Match | None) -> dict[str, Any] | None:
-    return MatchSerializer(match).data if match is not None else None
+    """A match as ``MatchSerializer`` documents it, built directly: a serializer per card costs
+    more than ranking the whole directory."""
+    if match is None:
+        return None
+    return {
+        "score": match.score,
+        "reasons": [
+            {"text": r.text, "code": r.code, "component": r.component, "points": r.points} for r in match.reasons
+        ],
+        "components": dict(match.components),
+    }
 
 
 class SpecialtyRefSerializer(serializers.ModelSerializer):
@@ -132,8 +142,7 @@ class MentorCardSerializer(serializers.ModelSerializer):
 class MentorFilterSerializer(serializers.Serializer):
     """Query parameters of the mentor directory."""
 
-    # Declared fields shadow Field attributes only in the stubs: the metaclass moves them away.
-    specialty = serializers.IntegerField(  # type: ignore[assignment]
+    specialty = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="Specialty id: the mentor's specialty or subspecialty."
     )
     include_related = serializers.BooleanField(
@@ -208,6 +217,12 @@ class PersonRefSerializer(serializers.ModelSerializer):
 
 
 class RequestSerializer(serializers.ModelSerializer):
+    decline_reason = serializers.ChoiceField(
+        choices=MentorshipRequest.DeclineReason.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty unless declined.",
+    )
     mentee = PersonRefSerializer(read_only=True)
     mentor = PersonRefSerializer(read_only=True)
     mentorship = serializers.SerializerMethodField()
@@ -277,23 +292,18 @@ class GoalSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_by", "created_at", "completed_at"]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(serializers.Serializer):
     """A participant; ``email`` only while the mentorship is live (or for coordinators)."""
 
-    name = serializers.CharField(source="display_name", read_only=True)
-    email = serializers.SerializerMethodField()
-
-    class Meta:
-        model = User
-        fields = ["id", "name", "email"]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.EmailField(allow_null=True))
-    def get_email(self, person: User) -> str | None:
-        return person.email if self.context.get("share_contact") else None
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField(allow_null=True)
 
 
 class MentorshipSerializer(serializers.ModelSerializer):
+    end_reason = serializers.ChoiceField(
+        choices=Mentorship.EndReason.choices, allow_blank=True, read_only=True, help_text="Empty while active."
+    )
     mentee = serializers.SerializerMethodField()
     mentor = serializers.SerializerMethodField()
     goals = GoalSerializer(many=True, read_only=True)
@@ -327,10 +337,11 @@ class MentorshipSerializer(serializers.ModelSerializer):
         return self._contact(mentorship, mentorship.mentor)
 
     def _contact(self, mentorship: Mentorship, person: User) -> dict[str, Any]:
+        # The shape of ContactSerializer, built directly (a serializer per person is slow).
         viewer = self.context["request"].user
         live = mentorship.status == Mentorship.Status.ACTIVE
         share = viewer.is_coordinator or (live and mentorship.involves(viewer))
-        return ContactSerializer(person, context={**self.context, "share_contact": share}).data
+        return {"id": person.pk, "name": person.display_name, "email": person.email if share else None}
 
 
 class EndSerializer(serializers.Serializer):
