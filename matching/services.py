@@ -335,16 +335,18 @@ def end_mentorship(
     mentorship.end_reason = reason
     if by.pk == mentorship.mentor_id:
         mentorship.mentor_feedback, mentorship.mentor_rating = feedback, rating
-    else:
+    elif by.pk == mentorship.mentee_id:
         mentorship.mentee_feedback, mentorship.mentee_rating = feedback, rating
+    # A coordinator's reason is in the transition; their words are not either side's feedback.
     mentorship.save()
-    other = mentorship.mentor if by.pk != mentorship.mentor_id else mentorship.mentee
-    notify(
-        recipient=other,
-        kind=Note.MENTORSHIP_ENDED,
-        context={"mentorship": mentorship, "by": by},
-        link=reverse("matching:mentorship", args=[mentorship.pk]),
-    )
+    for person in (mentorship.mentee, mentorship.mentor):
+        if person.pk != by.pk:
+            notify(
+                recipient=person,
+                kind=Note.MENTORSHIP_ENDED,
+                context={"mentorship": mentorship, "by": by},
+                link=reverse("matching:mentorship", args=[mentorship.pk]),
+            )
     return mentorship
 
 

@@ -9,7 +9,14 @@ from matching import engine
 from matching.models import Mentorship
 
 
+# The only User fields a score reads; a login saves last_login and must not rebuild anything.
+USER_FIELDS_THAT_SCORE = frozenset({"timezone", "is_active"})
+
+
 def _stale(**kwargs: Any) -> None:
+    update_fields = kwargs.get("update_fields")
+    if kwargs.get("sender") is User and update_fields is not None and not USER_FIELDS_THAT_SCORE & set(update_fields):
+        return
     engine.invalidate()
 
 

@@ -195,3 +195,13 @@ def test_suggested_mentees_for_a_mentor_are_ranked_with_reasons(committed: Any) 
 
     assert [mentee_id for mentee_id, _ in suggestions][:2] == [aligned.user.pk, elsewhere.user.pk]
     assert suggestions[0][1].reasons
+
+
+def test_a_login_does_not_make_the_index_stale(committed: Any, client: Any) -> None:
+    mentee = committed(mentee_aiming_at_sports_ortho)
+    engine.rank_mentors(mentee.user)
+    built = engine._directory
+
+    committed(lambda: client.force_login(mentee.user))  # saves last_login
+
+    assert engine._directory is built

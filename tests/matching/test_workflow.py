@@ -213,3 +213,18 @@ def test_create_request_refuses_non_mentees() -> None:
     mentor = make_mentor()
     with pytest.raises(RuleBroken, match="Only mentees"):
         create_request(mentee=make_mentor().user, mentor=mentor.user, kind="long_term", message="hi")
+
+
+def test_a_coordinator_ending_a_mentorship_leaves_both_sides_feedback_empty() -> None:
+    no_approval()
+    request = make_request()
+    accept_request(request=request, by=request.mentor)
+    ended = end_mentorship(mentorship=Mentorship.objects.get(), by=make_coordinator(), outcome="ended",
+                           reason="unresponsive", feedback="Stepping in: no contact for 6 weeks.", rating=1)  # fmt: skip
+    assert (ended.mentee_feedback, ended.mentee_rating, ended.mentor_feedback, ended.mentor_rating) == (
+        "",
+        None,
+        "",
+        None,
+    )
+    assert ended.transitions.get().by.is_coordinator
