@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from matching import services
+from matching import cohort_admin, services  # noqa: F401  (cohort_admin registers its admin)
 from matching.models import Goal, Mentorship, MentorshipRequest, Transition
 
 TRANSITION_FIELDS = ("at", "from_status", "to_status", "by", "note")
@@ -166,5 +166,3 @@ class TransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-from matching import cohort_admin  # noqa: E402, F401  (registers the cohort-matching admin)

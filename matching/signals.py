@@ -8,7 +8,6 @@ from accounts.models import Background, MenteeProfile, MentorProfile, Program, S
 from matching import engine
 from matching.models import Mentorship
 
-
 # The only User fields a score reads; a login saves last_login and must not rebuild anything.
 USER_FIELDS_THAT_SCORE = frozenset({"timezone", "is_active"})
 

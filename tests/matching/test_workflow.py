@@ -220,7 +220,7 @@ def test_a_coordinator_ending_a_mentorship_leaves_both_sides_feedback_empty() ->
     request = make_request()
     accept_request(request=request, by=request.mentor)
     ended = end_mentorship(mentorship=Mentorship.objects.get(), by=make_coordinator(), outcome="ended",
-                           reason="unresponsive", feedback="Stepping in: no contact for 6 weeks.", rating=1)  # fmt: skip
+                           reason="unresponsive", feedback="No contact for 6 weeks.", rating=1)  # fmt: skip
     assert (ended.mentee_feedback, ended.mentee_rating, ended.mentor_feedback, ended.mentor_rating) == (
         "",
         None,
