@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -374,11 +373,6 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
 # --- Mentorships and goals ------------------------------------------------------------------------------
 
 
-def _require_live(mentorship: Mentorship) -> None:
-    if mentorship.status != Mentorship.Status.ACTIVE:
-        raise RuleBroken("invalid_state", "This mentorship has ended; its goals can no longer change.")
-
-
 @extend_schema_view(
     list=extend_schema(responses={200: MentorshipSerializer(many=True), **ERRORS}),
     retrieve=extend_schema(responses={200: MentorshipSerializer, 403: FORBIDDEN, 404: NOT_FOUND}),
@@ -428,8 +422,12 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         mentorship = self.get_object()
         form = GoalSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        _require_live(mentorship)
-        goal = form.save(mentorship=mentorship, created_by=request.user, completed_at=_completed(form))
+        goal = services.add_goal(
+            mentorship=mentorship,
+            by=request.user,  # type: ignore[arg-type]
+            text=form.validated_data["text"],
+            done=form.validated_data.get("done", False),
+        )
         return Response(GoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -450,18 +448,15 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         goal = get_object_or_404(Goal, mentorship=mentorship, pk=goal_id)
         form = GoalSerializer(goal, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        _require_live(mentorship)
-        completed_at = _completed(form, goal) if "done" in form.validated_data else goal.completed_at
-        return Response(GoalSerializer(form.save(completed_at=completed_at)).data)
+        goal = services.update_goal(
+            goal=goal,
+            by=request.user,  # type: ignore[arg-type]
+            text=form.validated_data.get("text"),
+            done=form.validated_data.get("done"),
+        )
+        return Response(GoalSerializer(goal).data)
 
     def _fresh(self, mentorship: Mentorship) -> dict[str, Any]:
         return MentorshipSerializer(
             self.get_queryset().get(pk=mentorship.pk), context=self.get_serializer_context()
         ).data
-
-
-def _completed(form: GoalSerializer, goal: Goal | None = None) -> Any:
-    """When a goal was completed: kept if it already was, now if it just was, None if not done."""
-    if not form.validated_data.get("done", False):
-        return None
-    return goal.completed_at if goal is not None and goal.done and goal.completed_at else timezone.now()

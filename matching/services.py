@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Kind, Membership, MentorProfile, Program, User
-from matching.models import InvalidTransition, Mentorship, MentorshipRequest, Notification
+from matching.models import Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
 from matching.notifications import coordinators, notify, notify_all
 
 Status = MentorshipRequest.Status
@@ -360,3 +360,31 @@ def request_rematch(*, mentorship: Mentorship, by: User) -> Mentorship:
     mentorship.rematch_requested = True
     mentorship.save(update_fields=["rematch_requested"])
     return mentorship
+
+
+def _require_goal_editor(mentorship: Mentorship, by: User) -> None:
+    _require(mentorship.involves(by), "not_your_mentorship", "Only the mentee and the mentor share its goals.",
+             conflict=False)  # fmt: skip
+    _require(mentorship.status == Mentorship.Status.ACTIVE, "invalid_state",
+             "This mentorship has ended; its goals can no longer change.")  # fmt: skip
+
+
+@transaction.atomic
+def add_goal(*, mentorship: Mentorship, by: User, text: str, done: bool = False) -> Goal:
+    _require_goal_editor(mentorship, by)
+    return Goal.objects.create(
+        mentorship=mentorship, text=text, done=done, created_by=by, completed_at=timezone.now() if done else None
+    )
+
+
+@transaction.atomic
+def update_goal(*, goal: Goal, by: User, text: str | None = None, done: bool | None = None) -> Goal:
+    """Edit a goal's text or mark it done; completion keeps its first date until undone."""
+    _require_goal_editor(goal.mentorship, by)
+    if text is not None:
+        goal.text = text
+    if done is not None and done != goal.done:
+        goal.done = done
+        goal.completed_at = timezone.now() if done else None
+    goal.save(update_fields=["text", "done", "completed_at"])
+    return goal

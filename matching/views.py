@@ -21,7 +21,6 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -494,6 +493,7 @@ def _goals_response(request: HttpRequest, mentorship: Mentorship, **extra: Any) 
 def _live_participant(request: HttpRequest, pk: int) -> Mentorship:
     mentorship = _mentorship(request, pk)
     if not mentorship.involves(_user(request)) or mentorship.status != Mentorship.Status.ACTIVE:
+        # The rule itself is services.add_goal/update_goal's; a page hides such goals behind a 404.
         raise Http404("Goals change only while the mentorship is live, and only by its two people.")
     return mentorship
 
@@ -505,8 +505,7 @@ def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST)
     if not form.is_valid():
         return _goals_response(request, mentorship, goal_form=form)
-    form.instance.mentorship, form.instance.created_by = mentorship, _user(request)
-    form.save()
+    services.add_goal(mentorship=mentorship, by=_user(request), text=form.cleaned_data["text"])
     return _goals_response(request, mentorship)
 
 
@@ -516,7 +515,7 @@ def edit_goal(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
     goal = get_object_or_404(Goal, pk=goal_id, mentorship=mentorship)
     form = GoalForm(request.POST or None, instance=goal, prefix=f"goal-{goal.pk}")
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_goal(goal=goal, by=_user(request), text=form.cleaned_data["text"])
         return _goals_response(request, mentorship)
     if request.method == "GET" and not _is_htmx(request):
         return redirect(reverse("matching:mentorship", args=[pk]) + f"?edit={goal.pk}#goal-{goal.pk}")
@@ -528,9 +527,7 @@ def edit_goal(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
 def toggle_goal(request: HttpRequest, pk: int, goal_id: int) -> HttpResponse:
     mentorship = _live_participant(request, pk)
     goal = get_object_or_404(Goal, pk=goal_id, mentorship=mentorship)
-    goal.done = not goal.done
-    goal.completed_at = timezone.now() if goal.done else None
-    goal.save(update_fields=["done", "completed_at"])
+    services.update_goal(goal=goal, by=_user(request), done=not goal.done)
     return _goals_response(request, mentorship)
 
 

@@ -228,3 +228,24 @@ def test_a_coordinator_ending_a_mentorship_leaves_both_sides_feedback_empty() ->
         None,
     )
     assert ended.transitions.get().by.is_coordinator
+
+
+def test_goals_change_only_by_the_two_people_while_live() -> None:
+    from matching.services import add_goal, update_goal
+
+    no_approval()
+    request = make_request()
+    accept_request(request=request, by=request.mentor)
+    mentorship = Mentorship.objects.get()
+    goal = add_goal(mentorship=mentorship, by=request.mentee, text="Submit the abstract")
+    with pytest.raises(RuleBroken):
+        add_goal(mentorship=mentorship, by=make_mentee().user, text="Intruder")
+
+    done = update_goal(goal=goal, by=request.mentor, done=True)
+    assert done.done and done.completed_at is not None
+
+    end_mentorship(mentorship=mentorship, by=request.mentee, outcome="completed", reason="goals_met")
+    mentorship.refresh_from_db()
+    with pytest.raises(RuleBroken) as broken:
+        add_goal(mentorship=mentorship, by=request.mentee, text="Too late")
+    assert broken.value.code == "invalid_state"
