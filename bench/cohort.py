@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -92,52 +92,73 @@ class ScoreModel:
 # --- workers: each runs in a fresh process and prints one JSON line ---------------------
 
 
+class Clock:
+    """Accumulates wall and CPU seconds over ``with`` blocks.
+
+    CPU time is reported first: the machine is shared, and wall time swings with other
+    load, while every solver timed here runs on one thread.
+    """
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+
+    def __enter__(self) -> Clock:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall += time.perf_counter() - self._wall
+        self.cpu += time.process_time() - self._cpu
+
+    def result(self) -> dict[str, float]:
+        return {"seconds": self.wall, "cpu": self.cpu}
+
+
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak RSS. Not ru_maxrss: Linux carries that over from the forking
+    parent through exec, so every worker would report at least the parent's size."""
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
 
 
 def worker_stable(scores_path: str, out_path: str) -> dict[str, Any]:
     scores = np.load(scores_path)
     capacities = np.full(scores.shape[1], CAPACITY)
-    started = time.perf_counter()
-    assignment = stable_match_arrays(scores, capacities)
-    seconds = time.perf_counter() - started
+    with Clock() as clock:
+        assignment = stable_match_arrays(scores, capacities)
     peak = _peak_mb()  # before the report, which is not part of the solve
     np.save(out_path, assignment)
     report = match_report_arrays(assignment, scores, capacities)
-    return {"seconds": seconds, "peak_mb": peak, "matched": report.matched, "blocking": report.blocking_pairs}
+    return {**clock.result(), "peak_mb": peak, "matched": report.matched, "blocking": report.blocking_pairs}
 
 
 def worker_optimal(n: int, m: int, out_path: str) -> dict[str, Any]:
     model = ScoreModel(n, m)
-    scoring = [0.0]
+    scoring = Clock()
 
     def score_rows(rows: NDArray[np.intp]) -> NDArray[np.float32]:
         # Scoring is the recommendation engine's job, not the matcher's: kept off the clock.
-        started = time.perf_counter()
-        block = model.rows(rows)
-        scoring[0] += time.perf_counter() - started
-        return block
+        with scoring:
+            return model.rows(rows)
 
-    started = time.perf_counter()
-    assignment = optimal_match_top_k(score_rows, np.full(m, CAPACITY), n_mentees=n)
-    seconds = time.perf_counter() - started - scoring[0]
+    with Clock() as clock:
+        assignment = optimal_match_top_k(score_rows, np.full(m, CAPACITY), n_mentees=n)
     np.save(out_path, assignment)
-    return {"seconds": seconds, "scoring_seconds": scoring[0], "peak_mb": _peak_mb()}
+    matching = {key: clock.result()[key] - scoring.result()[key] for key in ("seconds", "cpu")}
+    return {**matching, "scoring_cpu": scoring.result()["cpu"], "peak_mb": _peak_mb()}
 
 
 def worker_lsa(scores_path: str, out_path: str) -> dict[str, Any]:
     from scipy.optimize import linear_sum_assignment
 
     scores = np.load(scores_path)
-    started = time.perf_counter()
-    expanded = np.repeat(scores.astype(np.float64), CAPACITY, axis=1)
-    rows, slots = linear_sum_assignment(expanded, maximize=True)
-    seconds = time.perf_counter() - started
+    with Clock() as clock:
+        expanded = np.repeat(scores.astype(np.float64), CAPACITY, axis=1)
+        rows, slots = linear_sum_assignment(expanded, maximize=True)
     assignment = np.full(scores.shape[0], -1, dtype=np.int64)
     assignment[rows] = slots // CAPACITY
     np.save(out_path, assignment)
-    return {"seconds": seconds, "peak_mb": _peak_mb()}
+    return {**clock.result(), "peak_mb": _peak_mb()}
 
 
 def worker_fast_path(scores_path: str) -> dict[str, Any]:
@@ -146,14 +167,13 @@ def worker_fast_path(scores_path: str) -> dict[str, Any]:
     n, m = scores.shape
     slots = np.full(m, CAPACITY, dtype=np.int64)
     edges = candidate_edges(scores, slots)
-    started = time.perf_counter()
-    flow = solve_assignment(edges, slots, n)
-    flow_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    sparse = _scipy_sparse_assignment(edges.mentee_idx, edges.mentor_idx, edges.scores, slots, n)
-    scipy_seconds = time.perf_counter() - started
+    with Clock() as flow_clock:
+        flow = solve_assignment(edges, slots, n)
+    with Clock() as scipy_clock:
+        sparse = _scipy_sparse_assignment(edges.mentee_idx, edges.mentor_idx, edges.scores, slots, n)
     total = [float(scores[np.flatnonzero(a >= 0), a[a >= 0]].sum()) for a in (flow, sparse)]
-    return {"edges": int(edges.mentee_idx.size), "flow": flow_seconds, "scipy": scipy_seconds, "totals": total}
+    times = {"flow": flow_clock.result()["cpu"], "scipy": scipy_clock.result()["cpu"]}
+    return {"edges": int(edges.mentee_idx.size), **times, "totals": total}
 
 
 def _scipy_sparse_assignment(
@@ -199,8 +219,11 @@ WORKERS: dict[str, Callable[..., dict[str, Any]]] = {
 
 def run(command: list[str], timeout: float | None = None) -> dict[str, Any] | None:
     """Run one worker process; None if it did not finish in time."""
+    # One BLAS thread: the solvers are single-threaded, and idle BLAS threads left spinning
+    # by the (untimed) scoring would otherwise be billed to them as CPU time.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True, cwd=ROOT)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True, cwd=ROOT, env=env)
     except subprocess.TimeoutExpired:
         return None
     except subprocess.CalledProcessError as error:
@@ -256,58 +279,64 @@ def bench_size(n: int, m: int, slow_baselines: bool, timeout: float, tmp: Path) 
     return row
 
 
-def fmt_seconds(result: dict[str, Any] | None, key: str = "seconds") -> str:
-    return "did not finish" if result is None else f"{result[key]:.2f} s"
+def cell(result: dict[str, Any] | None, key: str = "cpu") -> str:
+    return "-" if result is None else f"{result[key]:.2f} s"
+
+
+def print_table(title: str, header: list[str], lines: list[list[str]]) -> None:
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+    print(f"\n{title}")
+    for row in [header, ["-" * w for w in widths], *lines]:
+        print(" | ".join(value.rjust(width) for value, width in zip(row, widths, strict=True)))
+
+
+def stable_line(row: dict[str, Any], timeout: float) -> list[str]:
+    ours, theirs = row["stable"], row.get("pypi", "skipped")
+    line = [f"{row['n']} x {row['m']}", cell(ours), cell(ours, "seconds"), f"{ours['peak_mb']:.0f}"]
+    if theirs == "skipped":
+        line += ["skipped", "-", "-", "-"]
+    elif theirs is None:
+        line += [f"> {timeout:.0f} s wall (dnf)", "-", f"> {timeout / ours['seconds']:.0f}x", "-"]
+    else:
+        same = "yes" if row["identical"] else "NO"
+        line += [cell(theirs), f"{theirs['peak_mb']:.0f}", f"{theirs['cpu'] / ours['cpu']:.0f}x", same]
+    return [*line, str(ours["blocking"])]
+
+
+def optimal_line(row: dict[str, Any]) -> list[str]:
+    ours, dense = row["optimal"], row.get("lsa")
+    line = [f"{row['n']} x {row['m']}", cell(ours), cell(ours, "seconds"), f"{ours['peak_mb']:.0f}"]
+    line.append(f"{ours['matched']}/{min(row['n'], row['places'])}")
+    if dense is None:
+        return [*line, "skipped", "-", "-", "-"]
+    gap = 100 * (dense["total"] - ours["total"]) / dense["total"]
+    return [*line, cell(dense), f"{dense['peak_mb']:.0f}", f"{dense['cpu'] / ours['cpu']:.0f}x", f"{gap:.3f} %"]
+
+
+def fast_line(row: dict[str, Any]) -> list[str]:
+    fast = row["fast"]
+    flow_total, scipy_total = fast["totals"]
+    same = "yes" if abs(flow_total - scipy_total) <= 1e-6 * max(1.0, abs(scipy_total)) else "NO"
+    times = [f"{fast['flow']:.3f} s", f"{fast['scipy']:.3f} s", f"{fast['scipy'] / fast['flow']:.0f}x"]
+    return [f"{row['n']} x {row['m']}", str(fast["edges"]), *times, same]
 
 
 def print_tables(rows: list[dict[str, Any]], timeout: float) -> None:
-    print("\nStable matching, capacity 4, complete lists from scores (solve time; peak RSS of the solver's process)")
-    print(
-        f"{'mentees x mentors':>18} | {'ours':>8} | {'ours MB':>7} | {'PyPI matching':>14} | {'PyPI MB':>7} | "
-        f"{'speed-up':>8} | identical | blocking"
+    print_table(
+        "Stable matching, capacity 4, complete lists derived from scores (CPU s; MB = solver process peak RSS)",
+        ["mentees x mentors", "ours", "ours wall", "MB", "PyPI matching", "MB", "speed-up", "identical", "blocking"],
+        [stable_line(row, timeout) for row in rows],
     )
-    for row in rows:
-        stable, pypi = row["stable"], row.get("pypi", "skipped")
-        if pypi == "skipped":
-            theirs, their_mb, ratio, same = "skipped", "-", "-", "-"
-        elif pypi is None:
-            theirs, their_mb, ratio, same = f">{timeout:.0f} s (dnf)", "-", f">{timeout / stable['seconds']:.0f}x", "-"
-        else:
-            theirs, their_mb = fmt_seconds(pypi), f"{pypi['peak_mb']:.0f}"
-            ratio, same = f"{pypi['seconds'] / stable['seconds']:.0f}x", "yes" if row["identical"] else "NO"
-        print(
-            f"{row['n']:>8} x {row['m']:<7} | {fmt_seconds(stable):>8} | {stable['peak_mb']:>7.0f} | {theirs:>14} | "
-            f"{their_mb:>7} | {ratio:>8} | {same:>9} | {stable['blocking']:>8}"
-        )
-
-    print("\nOptimal matching, capacity 4, min_score 0 (solve time without scoring; peak RSS of the solver's process)")
-    print(
-        f"{'mentees x mentors':>18} | {'ours':>7} | {'ours MB':>7} | {'matched':>13} | {'scipy dense':>11} | "
-        f"{'dense MB':>8} | {'speed-up':>8} | gap to exact"
+    print_table(
+        "Optimal matching, capacity 4, min_score 0 (CPU s without scoring; gap = shortfall of total score)",
+        ["mentees x mentors", "ours", "ours wall", "MB", "matched", "scipy dense", "MB", "speed-up", "gap to exact"],
+        [optimal_line(row) for row in rows],
     )
-    for row in rows:
-        mine, lsa = row["optimal"], row.get("lsa")
-        matched = f"{mine['matched']}/{min(row['n'], row['places'])}"
-        if lsa is None:
-            theirs, their_mb, ratio, gap = "skipped", "-", "-", "-"
-        else:
-            theirs, their_mb = fmt_seconds(lsa), f"{lsa['peak_mb']:.0f}"
-            ratio = f"{lsa['seconds'] / mine['seconds']:.0f}x"
-            gap = f"{100 * (lsa['total'] - mine['total']) / lsa['total']:.3f} %"
-        print(
-            f"{row['n']:>8} x {row['m']:<7} | {fmt_seconds(mine):>7} | {mine['peak_mb']:>7.0f} | {matched:>13} | "
-            f"{theirs:>11} | {their_mb:>8} | {ratio:>8} | {gap}"
-        )
-
-    print("\nFast path on identical candidate edges (solve time only)")
-    print(f"{'mentees x mentors':>18} | {'edges':>7} | {'OR-Tools flow':>13} | {'scipy sparse':>12} | ratio | same")
-    for row in rows:
-        fast = row["fast"]
-        same = "yes" if abs(fast["totals"][0] - fast["totals"][1]) < 1e-6 * max(1.0, fast["totals"][1]) else "NO"
-        print(
-            f"{row['n']:>8} x {row['m']:<7} | {fast['edges']:>7} | {fast['flow']:>11.3f} s | "
-            f"{fast['scipy']:>10.3f} s | {fast['scipy'] / fast['flow']:>4.0f}x | {same}"
-        )
+    print_table(
+        "Fast path: solvers on identical candidate edges (CPU s)",
+        ["mentees x mentors", "edges", "OR-Tools flow", "scipy sparse", "ratio", "same total"],
+        [fast_line(row) for row in rows],
+    )
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ is pure: plain NumPy arrays (or a function returning rows of scores) in, arrays 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,6 +25,8 @@ ScoreRows = Callable[[NDArray[np.intp]], NDArray[np.floating]]
 _COST_STEPS = 2**30
 # Rows of scores materialised at once when scanning a dense matrix or a ScoreRows source.
 _BLOCK_ROWS = 1024
+# Columns sampled per row to estimate the score of its k-th best mentor.
+_SAMPLE_COLUMNS = 512
 # Mentee rows sampled to estimate each mentor's column threshold for fallback candidates.
 _COLUMN_SAMPLE_ROWS = 2048
 
@@ -98,27 +100,87 @@ def _as_score_rows(scores: ArrayLike | ScoreRows, n_mentees: int | None) -> tupl
     return (lambda rows: matrix[rows]), matrix.shape[0]
 
 
-def _top_per_row(block: NDArray[np.floating], k: int, acceptable: NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
-    """Positions of the ``k`` best acceptable entries of each row (ties to the lower index)."""
-    if block.shape[1] <= k:
-        rows, cols = np.nonzero(acceptable)
-        return rows.astype(np.int64), cols.astype(np.int64)
-    masked = np.where(acceptable, block, -np.inf)
-    # argpartition is slow on wide rows; a threshold from a column sample cuts each row to
-    # a few times k entries first, and only rows the sample misjudged fall back to it.
+def _at_least(values: FloatArray, dtype: np.dtype[Any]) -> NDArray[Any]:
+    """The smallest ``dtype`` numbers >= ``values``.
+
+    Comparing a float32 block with float64 thresholds makes NumPy upcast the whole block;
+    thresholds rounded up to the block's dtype select exactly the same entries, faster.
+    """
+    cast = values.astype(dtype)
+    low = cast < values
+    cast[low] = np.nextafter(cast[low], np.inf)
+    return cast
+
+
+def _row_floors(block: NDArray[np.floating], k: int, min_score: float, allowed: NDArray[np.bool_] | None) -> FloatArray:
+    """Per row, a score about ``4 * k`` acceptable entries reach, estimated from a column sample.
+
+    A partition of every wide row is the slow part of picking candidates; comparing with a
+    sampled threshold is one cheap pass. The few rows it leaves short get an exact one.
+    """
     n_cols = block.shape[1]
-    sample = masked[:, np.linspace(0, n_cols - 1, min(n_cols, 256)).astype(np.intp)]
-    rank = min(sample.shape[1], max(1, int(np.ceil(3 * k * sample.shape[1] / n_cols))))
-    threshold = -np.sort(-sample, axis=1)[:, rank - 1]
-    over = masked >= threshold[:, None]
-    short = over.sum(axis=1) < k
-    over[short] = True
-    rows, cols = np.nonzero(over & acceptable)
-    values = masked[rows, cols]
-    order = np.lexsort((cols, -values, rows))
-    rows, cols = rows[order], cols[order]
-    starts = np.searchsorted(rows, rows, side="left")
-    keep = np.arange(rows.size) - starts < k
+    columns = np.unique(np.linspace(0, n_cols - 1, min(n_cols, _SAMPLE_COLUMNS)).astype(np.intp))
+    sample = block[:, columns]
+    usable = sample >= min_score
+    if allowed is not None:
+        usable &= allowed[columns]
+    sample = np.where(usable, sample, -np.inf)
+    rank = min(columns.size, max(1, int(np.ceil(4 * k * columns.size / n_cols))))
+    kth_best = np.partition(sample, columns.size - rank, axis=1)[:, columns.size - rank]
+    return np.maximum(kth_best.astype(np.float64), min_score)
+
+
+def _kth_best(rows: NDArray[np.floating], k: int, min_score: float, allowed: NDArray[np.bool_] | None) -> FloatArray:
+    """Exact score of each row's k-th best acceptable entry (``min_score`` if it has fewer)."""
+    usable = rows >= min_score
+    if allowed is not None:
+        usable &= allowed[None, :]
+    values = np.where(usable, rows.astype(np.float64), -np.inf)
+    if k > values.shape[1]:
+        return np.full(rows.shape[0], min_score)
+    kth: FloatArray = -np.partition(-values, k - 1, axis=1)[:, k - 1]
+    return np.maximum(kth, min_score)
+
+
+def _block_candidates(
+    block: NDArray[np.floating],
+    k: int,
+    min_score: float,
+    column_floor: FloatArray | None = None,
+    allowed: NDArray[np.bool_] | None = None,
+) -> tuple[IntArray, IntArray]:
+    """Positions, in one block of rows, of each row's ``k`` best acceptable entries (ties to
+    the lower column) and of every entry reaching its column's ``column_floor``.
+
+    Acceptable: at least ``min_score`` and in an ``allowed`` column (all, if None).
+    """
+    if not np.issubdtype(block.dtype, np.floating):
+        block = block.astype(np.float64)
+    row_floor = _row_floors(block, k, min_score, allowed)
+    picked = block >= _at_least(row_floor, block.dtype)[:, None]
+    if allowed is not None:
+        picked &= allowed[None, :]
+    short = np.flatnonzero(np.count_nonzero(picked, axis=1) < k)
+    if short.size:
+        row_floor[short] = _kth_best(block[short], k, min_score, allowed)
+        picked[short] = block[short] >= _at_least(row_floor[short], block.dtype)[:, None]
+        if allowed is not None:
+            picked[short] &= allowed[None, :]
+    if column_floor is not None:
+        picked |= block >= _at_least(column_floor, block.dtype)[None, :]
+    # Flat indices: 1-D flatnonzero is several times faster than 2-D nonzero.
+    flat = np.flatnonzero(picked)
+    rows, cols = np.divmod(flat, block.shape[1])
+    values = block[rows, cols].astype(np.float64)
+    by_row = np.flatnonzero(values >= row_floor[rows])
+    # Of the entries a row picked itself, keep its k best; column picks all stay. Entries
+    # come in (row, column) order and lexsort is stable, so ties go to the lower column.
+    order = by_row[np.lexsort((-values[by_row], rows[by_row]))]
+    ranked_rows = rows[order]
+    keep = np.zeros(rows.size, dtype=bool)
+    keep[order[np.arange(order.size) - np.searchsorted(ranked_rows, ranked_rows) < k]] = True
+    if column_floor is not None:
+        keep |= values >= column_floor[cols]
     return rows[keep].astype(np.int64), cols[keep].astype(np.int64)
 
 
@@ -126,7 +188,7 @@ def candidate_edges(
     scores: ArrayLike | ScoreRows,
     capacities: ArrayLike,
     *,
-    k: int = 16,
+    k: int = 24,
     min_score: float = 0.0,
     max_load: int | None = None,
     n_mentees: int | None = None,
@@ -142,39 +204,35 @@ def candidate_edges(
     """
     score_rows, n_rows = _as_score_rows(scores, n_mentees)
     slots = mentor_slots(capacities, max_load)
-    column_threshold = _column_thresholds(score_rows, n_rows, slots, min_score)
+    column_floor = _column_floors(score_rows, n_rows, slots, min_score)
+    allowed = None if (slots > 0).all() else slots > 0
     parts: list[tuple[IntArray, IntArray, FloatArray]] = []
     for start in range(0, n_rows, _BLOCK_ROWS):
         rows = np.arange(start, min(start + _BLOCK_ROWS, n_rows))
         block = score_rows(rows)
-        top_rows, top_cols = _top_per_row(block, k, block >= min_score)
-        col_rows, col_cols = np.nonzero(block >= column_threshold[None, :])
-        block_rows = np.concatenate([top_rows, col_rows])
-        block_cols = np.concatenate([top_cols, col_cols])
-        # Deduplicate pairs chosen by both rules.
-        pair = np.unique(block_rows * slots.size + block_cols)
-        block_rows, block_cols = pair // slots.size, pair % slots.size
-        parts.append((rows[block_rows], block_cols, block[block_rows, block_cols].astype(np.float64)))
+        picked_rows, picked_cols = _block_candidates(block, k, min_score, column_floor, allowed)
+        parts.append((rows[picked_rows], picked_cols, block[picked_rows, picked_cols].astype(np.float64)))
     if not parts:
         return _no_edges()
-    mentee_idx, mentor_idx, edge_scores = (np.concatenate(column) for column in zip(*parts, strict=True))
-    keep = slots[mentor_idx] > 0
-    return Candidates(mentee_idx[keep].astype(np.int64), mentor_idx[keep].astype(np.int64), edge_scores[keep])
+    return Candidates(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
-def _column_thresholds(score_rows: ScoreRows, n_rows: int, slots: IntArray, min_score: float) -> FloatArray:
+def _column_floors(score_rows: ScoreRows, n_rows: int, slots: IntArray, min_score: float) -> FloatArray:
     """Per mentor, a score that about ``2 * slots`` mentees reach (from a row sample)."""
     if n_rows == 0 or slots.size == 0:
         return np.full(slots.size, np.inf)
     sample_rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, _COLUMN_SAMPLE_ROWS)).astype(np.intp))
-    sample = np.asarray(score_rows(sample_rows), dtype=np.float64)
+    sample = np.asarray(score_rows(sample_rows))
     sample = np.where(sample >= min_score, sample, -np.inf)
-    ordered = -np.sort(-sample, axis=0)
-    wanted = np.ceil(2 * slots * sample_rows.size / n_rows).astype(np.intp)
-    rank = np.clip(wanted, 1, sample_rows.size) - 1
-    threshold = ordered[rank, np.arange(slots.size)]
-    # A mentor nobody finds acceptable, or with no place, gets no fallback edges.
-    return np.where((slots > 0) & np.isfinite(threshold), np.maximum(threshold, min_score), np.inf)
+    wanted = np.clip(np.ceil(2 * slots * sample_rows.size / n_rows).astype(np.intp), 1, sample_rows.size)
+    if (wanted == 1).all():  # large cohorts: the sample's best is already about 2 * slots deep
+        threshold = sample.max(axis=0).astype(np.float64)
+    else:
+        kth = sample_rows.size - wanted  # ascending position of each mentor's wanted-th best
+        by_mentor = np.ascontiguousarray(sample.T)
+        threshold = np.partition(by_mentor, np.unique(kth), axis=1)[np.arange(slots.size), kth].astype(np.float64)
+    # -inf: fewer acceptable mentees than wanted, so take them all; no place, no edges.
+    return np.where(slots > 0, np.maximum(threshold, min_score), np.inf)
 
 
 def optimal_match_arrays(
@@ -211,24 +269,29 @@ def optimal_match_top_k(
     *,
     min_score: float = 0.0,
     max_load: int | None = None,
-    k: int = 16,
+    k: int = 24,
     n_mentees: int | None = None,
 ) -> IntArray:
     """Near-optimal matching for large cohorts: exact flow on sparse candidates, repaired.
 
-    Solves :func:`optimal_match_arrays` on :func:`candidate_edges`, then, while some
-    unmatched mentee finds acceptable a mentor with a free place, adds those edges and
-    solves again. So a mentee is left unmatched only when every mentor it finds acceptable
-    is full. The total score may fall short of the exact optimum only by pairs outside the
-    candidates (measured in ``bench/cohort.py``).
+    Solves :func:`optimal_match_arrays` on :func:`candidate_edges`, then repairs: while an
+    unmatched mentee finds acceptable a mentor with a free place, it adds those edges; then,
+    while an augmenting path exists among *all* acceptable pairs (an unmatched mentee, a
+    full mentor, one of its mentees, ..., a mentor with room), it adds that path's edges;
+    and it solves again each time. So the number matched is the true maximum (Berge: no
+    augmenting path left), and only the total score may fall short of the exact optimum,
+    by pairs outside the candidates (measured in ``bench/cohort.py``).
     """
     score_rows, n_rows = _as_score_rows(scores, n_mentees)
     slots = mentor_slots(capacities, max_load)
     edges = candidate_edges(score_rows, slots, k=k, min_score=min_score, n_mentees=n_rows)
     assignment = solve_assignment(edges, slots, n_rows)
-    # Terminates: each new edge reaches a free place, so every pass matches one more mentee.
+    # Terminates: the candidates held no augmenting path (the flow is maximum on them), so
+    # each batch of new edges creates one and every pass matches at least one more mentee.
     while True:
         extra = _edges_to_free_places(score_rows, assignment, slots, k, min_score)
+        if extra.mentee_idx.size == 0:
+            extra = _augmenting_forest(score_rows, assignment, slots, min_score)
         if extra.mentee_idx.size == 0:
             break
         edges = Candidates(*(np.concatenate(pair) for pair in zip(edges, extra, strict=True)))
@@ -249,9 +312,41 @@ def _edges_to_free_places(
     for start in range(0, unmatched.size, _BLOCK_ROWS):
         rows = unmatched[start : start + _BLOCK_ROWS]
         block = np.asarray(score_rows(rows), dtype=np.float64)
-        top_rows, top_cols = _top_per_row(block, k, (block >= min_score) & has_room[None, :])
-        parts.append((rows[top_rows].astype(np.int64), top_cols, block[top_rows, top_cols]))
+        picked_rows, picked_cols = _block_candidates(block, k, min_score, allowed=has_room)
+        parts.append((rows[picked_rows].astype(np.int64), picked_cols, block[picked_rows, picked_cols]))
     return Candidates(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+
+def _augmenting_forest(score_rows: ScoreRows, assignment: IntArray, slots: IntArray, min_score: float) -> Candidates:
+    """Edges of a breadth-first alternating forest from the unmatched mentees, or none.
+
+    Layer by layer: frontier mentees reach every acceptable mentor not reached yet (one
+    edge each); the mentees those mentors hold form the next frontier. Stops at the first
+    layer that reaches a mentor with room, returning the forest, which then contains an
+    augmenting path; returns no edges if none exists. Each mentee is scored at most once.
+    """
+    load = np.bincount(assignment[assignment >= 0], minlength=slots.size)
+    has_room = load < slots
+    reached = slots == 0  # a mentor without places can never end or extend a path
+    frontier = np.flatnonzero(assignment < 0)
+    if frontier.size == 0 or not has_room.any():
+        return _no_edges()
+    parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+    while frontier.size:
+        layer: list[IntArray] = []
+        for start in range(0, frontier.size, _BLOCK_ROWS):
+            rows = frontier[start : start + _BLOCK_ROWS]
+            block = np.asarray(score_rows(rows), dtype=np.float64)
+            picked_rows, picked_cols = np.nonzero((block >= min_score) & ~reached[None, :])
+            mentors, first = np.unique(picked_cols, return_index=True)
+            reached[mentors] = True
+            layer.append(mentors)
+            parts.append((rows[picked_rows[first]].astype(np.int64), mentors, block[picked_rows[first], mentors]))
+        mentors = np.concatenate(layer)
+        if has_room[mentors].any():
+            return Candidates(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+        frontier = np.flatnonzero(np.isin(assignment, mentors))
+    return _no_edges()
 
 
 def _no_edges() -> Candidates:
