@@ -54,6 +54,33 @@ def fresh_recommendation_index() -> Iterator[None]:
     engine._directory = None
 
 
+def ensure_reference_data() -> None:
+    """Load what migrations load (taxonomy, default program, Coordinators group) if it is gone.
+
+    A transactional test (live server, real worker) empties the database when it ends;
+    serialized rollback restores it, but not in every test order, so tests that need the
+    reference data after one call this. Every loader is idempotent.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from accounts.models import Program
+
+    if Program.objects.filter(is_default=True).exists():
+        return
+    accounts_data = import_module("accounts.migrations.0002_taxonomy_program_coordinators")
+    for load in (
+        accounts_data.load_taxonomy,
+        accounts_data.create_default_program,
+        accounts_data.create_coordinators_group,
+    ):
+        load(apps, None)
+    for name in ("0002_coordinator_permissions", "0006_coordinator_followup_permissions"):
+        import_module(f"matching.migrations.{name}").grant(apps, None)
+    import_module("accounts.migrations.0004_coordinators_view_audit_log").grant(apps, None)
+
+
 def venv_bin(name: str) -> str:
     """A console script of the environment running the tests."""
     candidate = Path(sys.executable).parent / name

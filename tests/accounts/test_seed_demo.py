@@ -19,6 +19,7 @@ from accounts import demo
 from accounts.models import Background, Language, Membership, MenteeProfile, MentorProfile, Program, User
 from accounts.validators import validate_npi, validate_slots
 from matching import engine
+from tests.conftest import ensure_reference_data
 
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 FIXED_LOGINS = (demo.DEMO_MENTEE_EMAIL, demo.DEMO_MENTOR_EMAIL, demo.DEMO_COORDINATOR_EMAIL)
@@ -34,6 +35,7 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     out = io.StringIO()
     # The same fast hasher as conftest's autouse fixture, which cannot reach a module fixture.
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=[MD5_HASHER]):
+        ensure_reference_data()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
         # Every deleted row would bump the matching index version on its own: bump it once.

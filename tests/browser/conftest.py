@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import ensure_reference_data
+
 # Playwright's sync API keeps an event loop running in this thread; Django refuses ORM
 # calls from a thread with a running loop unless told it is safe (it is: one thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -50,6 +52,7 @@ def site(django_db_serialized_rollback: None, live_server: Any, transactional_db
     Serialized rollback: the flush after a live-server test would drop the taxonomy,
     the default program and the Coordinators group that migrations load.
     """
+    ensure_reference_data()
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.ACCOUNT_RATE_LIMITS = False
     return str(live_server.url)

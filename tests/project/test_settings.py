@@ -8,7 +8,12 @@ import pytest
 
 from tests.conftest import REPO
 
-CLEAN_ENV = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}}
+UNSET = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def clean_env() -> dict[str, str]:
+    # Read at call time: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their own process.
+    return {k: v for k, v in os.environ.items() if k not in UNSET}
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
@@ -19,7 +24,7 @@ def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO,
-        env={**CLEAN_ENV, "DJANGO_SETTINGS_MODULE": "mentorship.settings", **env},
+        env={**clean_env(), "DJANGO_SETTINGS_MODULE": "mentorship.settings", **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -70,7 +75,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
         env={
-            **CLEAN_ENV,
+            **clean_env(),
             "DEBUG": "false",
             "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
             "ALLOWED_HOSTS": "mentorship.example.org",
