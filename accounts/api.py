@@ -148,7 +148,12 @@ class MyProfileView(GenericAPIView[Any]):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SpecialtyFilterSerializer], auth=[], tags=["specialties"]),
+    list=extend_schema(
+        parameters=[SpecialtyFilterSerializer],
+        responses={200: SpecialtySerializer(many=True), 404: NOT_FOUND},  # 404: a page past the last
+        auth=[],
+        tags=["specialties"],
+    ),
     retrieve=extend_schema(responses={200: SpecialtySerializer, 404: NOT_FOUND}, auth=[], tags=["specialties"]),
 )
 class SpecialtyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Specialty]):

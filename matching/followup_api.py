@@ -39,7 +39,7 @@ def _user(request: Request) -> User:
 @extend_schema_view(
     list=extend_schema(
         parameters=[NotificationFilterSerializer],
-        responses={200: NotificationSerializer(many=True), 400: ERRORS[400], 403: FORBIDDEN},
+        responses={200: NotificationSerializer(many=True), 400: ERRORS[400], 403: FORBIDDEN, 404: NOT_FOUND},
     ),
 )
 class NotificationViewSet(mixins.ListModelMixin, WorkflowViewSet):

@@ -12,9 +12,10 @@ from typing import Any
 from celery import shared_task
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from mentorship.celery import app
 
@@ -74,3 +75,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker": check_worker(),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 handler: JSON under /api/ (as every API error is), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return page_not_found(request, exception)

@@ -42,3 +42,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]
+
+# API clients get JSON for addresses that match no route (e.g. a non-numeric id), not an HTML page.
+handler404 = "mentorship.health.not_found"

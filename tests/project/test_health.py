@@ -43,3 +43,10 @@ def test_home_page_renders(client: Client) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert b"Medical Mentorship" in response.content
+
+
+def test_unknown_api_addresses_answer_json_404(client: Client) -> None:
+    response = client.get("/api/v1/mentorships/-1/check-ins/")  # <int:...> never matches -1
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+    assert client.get("/no-such-page/").status_code == 404
