@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
@@ -60,7 +61,10 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Wrong credentials, or the email is not confirmed."),
+            # {"detail", "code"} for wrong credentials; {"<field>": [messages]} for a missing field.
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Wrong credentials, the email is not confirmed, or a field is missing."
+            ),
             429: OpenApiResponse(ErrorSerializer, description="Too many attempts; wait and try again."),
         },
         auth=[],
