@@ -321,6 +321,7 @@ class MenteeProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["updated_at"]
 
+    @extend_schema_field({"type": "string", "enum": ["mentee"]})  # a constant, so oneOf can tell
     def get_role(self, profile: MenteeProfile) -> str:
         return Membership.Role.MENTEE
 
@@ -408,6 +409,7 @@ class MentorProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["verification", "verified_at", "verified_by", "rejection_reason", "updated_at"]
 
+    @extend_schema_field({"type": "string", "enum": ["mentor"]})
     def get_role(self, profile: MentorProfile) -> str:
         return Membership.Role.MENTOR
 
@@ -469,7 +471,8 @@ class MeSerializer(serializers.ModelSerializer):
         membership = user.memberships.select_related("program").filter(program__is_default=True).first()
         return ProgramSerializer(membership.program).data if membership else None
 
-    @extend_schema_field(OWN_PROFILE)
+    # Null for coordinators and people without a role: they have no profile.
+    @extend_schema_field({"oneOf": [{"$ref": "#/components/schemas/OwnProfile"}], "nullable": True})
     def get_profile(self, user: User) -> dict[str, Any] | None:
         profile = profile_of(user)
         if profile is None:
@@ -498,6 +501,7 @@ class PublicMenteeProfileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field({"type": "string", "enum": ["mentee"]})  # a constant, so oneOf can tell
     def get_role(self, profile: MenteeProfile) -> str:
         return Membership.Role.MENTEE
 
@@ -530,6 +534,7 @@ class PublicMentorProfileSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field({"type": "string", "enum": ["mentor"]})
     def get_role(self, profile: MentorProfile) -> str:
         return Membership.Role.MENTOR
 

@@ -307,6 +307,9 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "accounts.models.Kind",
         "DeclineReasonEnum": "matching.models.MentorshipRequest.DeclineReason",
         "EndReasonEnum": "matching.models.Mentorship.EndReason",
+        "RoleEnum": "accounts.models.Membership.Role",
+        "MenteeRoleEnum": ["mentee"],
+        "MentorRoleEnum": ["mentor"],
     },
 }
 
