@@ -79,10 +79,20 @@ def page(new_page: Callable[[], Any]) -> Any:
     return new_page()
 
 
-@pytest.fixture
-def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
-    """screenshot(page, "name"): full-page PNGs at desktop and phone width, numbered in order."""
-    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+Shot = Callable[[Any, str], None]
+
+
+def expect(target: Any) -> Any:
+    """Playwright's ``expect``, imported late so collection works without the package."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+def screenshot_taker(folder_name: str) -> Shot:
+    """take(page, "name"): full-page PNGs at desktop and phone width, numbered in order,
+    into test-artifacts/screenshots/<folder_name>/ (emptied first)."""
+    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", folder_name)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.png"):
         old.unlink()
@@ -96,3 +106,9 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Any, str], None]:
         page.set_viewport_size(DESKTOP)
 
     return take
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Shot:
+    """Screenshots into a folder named after the test."""
+    return screenshot_taker(request.node.name)

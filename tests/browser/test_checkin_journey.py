@@ -18,36 +18,15 @@ from django.utils import timezone
 from matching import notifications
 from matching.checkins import create_due_checkins
 from matching.models import Mentorship, Notification
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import Shot, expect, screenshot_taker
 from tests.factories import PASSWORD, make_coordinator, make_mentee, make_mentor, make_mentorship
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-Shot = Callable[[Any, str], None]
-
-
-def expect(target: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
 
 @pytest.fixture
 def shot() -> Shot:
-    folder = SCREENSHOTS / "checkin-journey"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    counter = iter(range(1, 1000))
-
-    def take(page: Any, name: str) -> None:
-        number = next(counter)
-        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(size)
-            page.screenshot(path=str(folder / f"{number:02d}-{name}-{label}.png"), full_page=True)
-        page.set_viewport_size(DESKTOP)
-
-    return take
+    return screenshot_taker("checkin-journey")
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,6 @@ are photographed at desktop and phone width into test-artifacts/screenshots/coho
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,35 +20,14 @@ from accounts import demo
 from accounts.models import AuditEvent
 from matching import engine
 from matching.models import CohortRun, Mentorship, Notification
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import Shot, expect, screenshot_taker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-Shot = Callable[[Any, str], None]
-
-
-def expect(target: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
 
 
 @pytest.fixture
 def shot() -> Shot:
-    folder = SCREENSHOTS / "cohort-journey"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    counter = iter(range(1, 1000))
-
-    def take(page: Any, name: str) -> None:
-        number = next(counter)
-        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(size)
-            page.screenshot(path=str(folder / f"{number:02d}-{name}-{label}.png"), full_page=True)
-        page.set_viewport_size(DESKTOP)
-
-    return take
+    return screenshot_taker("cohort-journey")
 
 
 def test_coordinator_matches_a_cohort_reviews_edits_and_publishes(page: Any, shot: Shot, settings: Any) -> None:

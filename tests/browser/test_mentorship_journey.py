@@ -16,39 +16,18 @@ import pytest
 
 from accounts.models import MentorProfile
 from matching.models import Mentorship, MentorshipRequest
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.browser.conftest import Shot, expect, screenshot_taker
 from tests.factories import PASSWORD, make_coordinator, make_mentee, make_mentor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-Shot = Callable[[Any, str], None]
 SPORTS_ORTHO = "orthopaedic-surgery--orthopaedic-sports-medicine"
 EVENINGS = [{"day": day, "start": "18:00", "end": "21:00"} for day in range(4)]  # Monday to Thursday
 
 
-def expect(target: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
 @pytest.fixture
 def shot() -> Shot:
-    """shot(page, "name"): full-page PNGs at desktop and phone width, numbered in journey order."""
-    folder = SCREENSHOTS / "mentorship-journey"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.png"):
-        old.unlink()
-    counter = iter(range(1, 1000))
-
-    def take(page: Any, name: str) -> None:
-        number = next(counter)
-        for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(size)
-            page.screenshot(path=str(folder / f"{number:02d}-{name}-{label}.png"), full_page=True)
-        page.set_viewport_size(DESKTOP)
-
-    return take
+    return screenshot_taker("mentorship-journey")
 
 
 def log_in(page: Any, email: str, shot: Shot | None = None) -> None:

@@ -11,18 +11,13 @@ from django.core import mail
 
 from accounts.forms import TIME_BLOCKS
 from accounts.models import MenteeProfile, MentorProfile, User
+from tests.browser.conftest import expect
 from tests.factories import PASSWORD, make_coordinator
 
 pytestmark = pytest.mark.browser
 
 Shot = Callable[[Any, str], None]
 NEW_PASSWORD = "a-long-and-unusual-passphrase-42"
-
-
-def expect(page: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(page)
 
 
 def sign_up(page: Any, *, first: str, last: str, email: str, role_label: str, shot: Shot | None = None) -> None:
