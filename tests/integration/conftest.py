@@ -103,8 +103,8 @@ def celery_broker(url: str) -> Iterator[None]:
 
     def reset_pools() -> None:
         # The app caches its connection and producer pools for the URL it first used.
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Drop the pools without force-closing them: closing a dead broker's sockets can close
+        # a file descriptor the database connection has since reused.
         app._pool = None
         app.amqp._producer_pool = None
 

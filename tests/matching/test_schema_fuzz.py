@@ -7,10 +7,13 @@ in the test's database transaction and see the people and objects made below.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -45,6 +48,18 @@ def load(mode: GenerationMode) -> Any:
 # at all must not get a 5xx.
 positive = load(GenerationMode.POSITIVE)
 negative = load(GenerationMode.NEGATIVE)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """schemathesis calls the WSGI app directly, not through Django's test client, so
+    request_finished would close the test's connection (its transaction makes it look
+    unusable) on PostgreSQL; the test client disconnects that handler the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
