@@ -29,7 +29,7 @@ from django.db import connection
 
 from matching import notifications
 from mentorship.celery import app
-from tests.conftest import REPO, venv_bin, wait_for
+from tests.conftest import REPO, ensure_reference_data, venv_bin, wait_for
 
 # The worker and beat run in their own processes and must see the test's data.
 requires_shared_postgres = pytest.mark.skipif(
@@ -247,3 +247,11 @@ def celery_processes(tmp_path: Path, private_redis: RedisServer) -> Iterator[Cel
             yield processes
         finally:
             processes.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Earlier transactional tests may have emptied the database: reload what migrations load."""
+    if request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()

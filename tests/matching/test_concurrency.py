@@ -14,7 +14,7 @@ from django.db import connection
 from accounts.models import Program
 from matching.models import Mentorship, MentorshipRequest
 from matching.services import RuleBroken, accept_request, approve_request
-from tests.conftest import requires_postgres
+from tests.conftest import ensure_reference_data, requires_postgres
 from tests.factories import make_coordinator, make_mentee, make_mentor, make_request
 
 # serialized_rollback: the flush after each test would drop the taxonomy and program rows.
@@ -81,3 +81,8 @@ def test_racing_approvals_never_exceed_capacity(attempt: int) -> None:
 
     assert outcomes == Counter({"ok": CAPACITY, "mentor_full": RACERS - CAPACITY})
     assert Mentorship.objects.active().filter(mentor=mentor.user).count() == CAPACITY
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db: None) -> None:
+    ensure_reference_data()  # an earlier transactional test may have emptied the database
