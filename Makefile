@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 check-deploy: $(STAMP)
-	DEBUG=false SECRET_KEY=check-deploy-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-long-enough \
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=mentorship.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
