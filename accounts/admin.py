@@ -30,7 +30,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import reject_mentor, verify_mentor
-from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
+from matching.scoring.components import COMPONENTS, DEFAULT_WEIGHTS
 
 
 @admin.register(User)

@@ -34,7 +34,7 @@ from accounts.models import (
 )
 from accounts.services import join_program, set_background
 from accounts.validators import validate_slots, validate_timezone
-from matching.vocabulary import PREFERENCE_GROUP_NAMES
+from matching.scoring.vocabulary import PREFERENCE_GROUP_NAMES
 
 
 class SignupForm(forms.Form):

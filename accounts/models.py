@@ -161,7 +161,7 @@ class Specialty(models.Model):
 
 
 def default_weights() -> dict[str, float]:
-    from matching.scoring import DEFAULT_WEIGHTS
+    from matching.scoring.components import DEFAULT_WEIGHTS
 
     return DEFAULT_WEIGHTS.as_dict()
 
@@ -216,7 +216,7 @@ class Program(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from matching.scoring import COMPONENTS
+        from matching.scoring.components import COMPONENTS
 
         if not isinstance(self.weights, dict):
             raise ValidationError({"weights": "Weights must be an object of component: number."})
@@ -450,7 +450,7 @@ class MentorProfile(ProfileBase):
         REJECTED = "rejected", "Rejected"
 
     class PreferredGroup(models.TextChoices):
-        """Mentee groups a mentor may especially want to mentor (matching.vocabulary.PREFERENCE_GROUPS)."""
+        """Mentee groups a mentor may especially want to mentor (matching.scoring.vocabulary.PREFERENCE_GROUPS)."""
 
         WOMEN = "women", "Women"
         FIRST_GENERATION = "first_generation", "First-generation students"

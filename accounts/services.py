@@ -69,7 +69,7 @@ def _notify_verification(profile: MentorProfile) -> None:
     """Tell the mentor the outcome, in the same transaction (the outbox sends it after commit)."""
     # Imported here: matching imports accounts, so a module-level import would be a cycle.
     from matching.models import Notification
-    from matching.notifications import notify
+    from matching.services.notifications import notify
 
     assert profile.verified_at is not None
     notify(

@@ -33,13 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # Run as a script, this file sees bench/ on the path, not the repo root.
-from matching._flow import solve_assignment  # noqa: E402
-from matching.algorithms import (  # noqa: E402
+from matching.algorithms.assignment import (  # noqa: E402
     candidate_edges,
     match_report_arrays,
     optimal_match_top_k,
     stable_match_arrays,
 )
+from matching.algorithms.flow import solve_assignment  # noqa: E402
 
 BENCH_VENV = ROOT / ".bench-venv"
 CAPACITY = 4

@@ -42,11 +42,11 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import path  # noqa: E402
 from rest_framework import generics  # noqa: E402
 
-from accounts import demo  # noqa: E402
+from accounts.management import demo  # noqa: E402
 from accounts.models import Background, MentorProfile, Specialty, User  # noqa: E402
-from matching import engine  # noqa: E402
-from matching.api import Pages  # noqa: E402
-from matching.serializers import MentorCardSerializer  # noqa: E402
+from matching.api.common import Pages  # noqa: E402
+from matching.api.serializers import MentorCardSerializer  # noqa: E402
+from matching.services import directory as engine  # noqa: E402
 
 GOAL_P95_MS = 50.0
 

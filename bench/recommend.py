@@ -33,10 +33,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accounts import taxonomy
-from matching.availability import slots_to_utc_mask
-from matching.recommend import MentorIndex, SpecialtySpace
-from matching.scoring import DEFAULT_WEIGHTS, Background, MenteeFeatures, MentorFeatures, score_pair
-from matching.vocabulary import (
+from matching.scoring.availability import slots_to_utc_mask
+from matching.scoring.components import DEFAULT_WEIGHTS, Background, MenteeFeatures, MentorFeatures, score_pair
+from matching.scoring.index import MentorIndex, SpecialtySpace
+from matching.scoring.vocabulary import (
     BACKGROUND_ATTRIBUTES,
     FLAG_ATTRIBUTES,
     KINDS,

@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from accounts.models import Background, MenteeProfile, MentorProfile, Program, Specialty, User
-from matching import engine
 from matching.models import Mentorship
+from matching.services import directory as engine
 
 # The only User fields a score reads; a login saves last_login and must not rebuild anything.
 USER_FIELDS_THAT_SCORE = frozenset({"timezone", "is_active"})

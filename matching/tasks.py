@@ -6,7 +6,9 @@ import logging
 
 from celery import shared_task
 
-from matching import checkins, notifications, services
+from matching import services
+from matching.models import CohortRun
+from matching.services import checkins, cohort, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +56,47 @@ def follow_up_checkins() -> int:
 @shared_task(name="matching.weekly_digest")
 def weekly_digest() -> int:
     return checkins.send_weekly_digest()
+
+
+CohortStatus = CohortRun.Status
+
+
+def _progress(run_id: int) -> cohort.Progress:
+    def report(percent: int, message: str) -> None:
+        # A plain UPDATE outside any transaction, so the polling page sees it at once.
+        CohortRun.objects.filter(pk=run_id, status=CohortStatus.RUNNING).update(
+            progress=percent, progress_message=message[:200]
+        )
+
+    return report
+
+
+@shared_task(name="matching.run_cohort", soft_time_limit=900, time_limit=960)
+def run_cohort(run_id: int) -> str:
+    """Propose a matching for a queued run; a duplicate or late copy of the task does nothing.
+
+    A run still "running" is taken again: that is a worker lost mid-run whose task was
+    redelivered (acks late). The proposal is deterministic and replaces any partial one.
+    """
+    claimed = CohortRun.objects.filter(pk=run_id, status__in=[CohortStatus.QUEUED, CohortStatus.RUNNING]).update(
+        status=CohortStatus.RUNNING, progress=1, progress_message="Loading mentees and mentors"
+    )
+    if not claimed:
+        return "nothing to do"  # proposed, published, discarded, failed or deleted already
+    run = CohortRun.objects.select_related("program").get(pk=run_id)
+    try:
+        run = cohort.propose(run, progress=_progress(run_id))
+    except Exception as error:
+        logger.exception("cohort run %s failed", run_id)
+        CohortRun.objects.filter(pk=run_id, status=CohortStatus.RUNNING).update(
+            status=CohortStatus.FAILED, progress_message=f"Failed: {error.__class__.__name__}: {error}"[:200]
+        )
+        return "failed"
+    logger.info(
+        "cohort run %s: %s in %.2f s engine + %.2f s database",
+        run_id,
+        run.status,
+        run.engine_seconds or 0.0,
+        run.db_seconds or 0.0,
+    )
+    return str(run.status)

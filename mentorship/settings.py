@@ -114,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "matching.followup_views.unread_notifications",
+                "matching.views.followup.unread_notifications",
             ],
         },
     },

@@ -5,17 +5,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
-from matching import api as matching_api
-from matching import followup_api
+from matching import urls as matching_urls
+from matching.api import directory as directory_api
+from matching.api import followup as followup_api
+from matching.api import mentorships as mentorships_api
+from matching.api import requests as requests_api
 from mentorship.health import healthz
 
 router = DefaultRouter()
 router.register("specialties", accounts_api.SpecialtyViewSet, basename="specialty")
 router.register("people", accounts_api.PersonViewSet, basename="person")
-router.register("mentors", matching_api.MentorViewSet, basename="mentor")
-router.register("mentees", matching_api.MenteeViewSet, basename="mentee")
-router.register("requests", matching_api.RequestViewSet, basename="request")
-router.register("mentorships", matching_api.MentorshipViewSet, basename="mentorship")
+router.register("mentors", directory_api.MentorViewSet, basename="mentor")
+router.register("mentees", directory_api.MenteeViewSet, basename="mentee")
+router.register("requests", requests_api.RequestViewSet, basename="request")
+router.register("mentorships", mentorships_api.MentorshipViewSet, basename="mentorship")
 router.register("notifications", followup_api.NotificationViewSet, basename="notification")
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
@@ -38,7 +41,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("matching.urls")),
-    path("admin/coordinator/", include("matching.coordinator_urls")),
+    path("admin/coordinator/", include((matching_urls.coordinator_urlpatterns, "coordinator"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_urlpatterns, "api"))),
 ]

@@ -35,7 +35,7 @@ def no_broker_handoff(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     """Outside integration tests, notifications stay in the outbox instead of queueing
     Celery tasks on the embedded broker, where a later `make run` worker would find them."""
     if request.node.get_closest_marker("integration") is None:
-        monkeypatch.setattr("matching.notifications.enqueue", lambda notification_id: False)
+        monkeypatch.setattr("matching.services.notifications.enqueue", lambda notification_id: False)
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,7 @@ def fast_password_hashing(settings: Any) -> None:
 @pytest.fixture(autouse=True)
 def fresh_recommendation_index() -> Iterator[None]:
     # Each test has its own database state: never rank it with another test's index.
-    from matching import engine
+    from matching.services import directory as engine
 
     engine._directory = None
     yield

@@ -83,7 +83,7 @@ def make_request(
     *, mentee: Any = None, mentor: Any = None, kind: str = "long_term", message: str = "Hello!", **fields: Any
 ) -> Any:
     """A pending request sent through the real service (so every rule applies)."""
-    from matching.services import create_request
+    from matching.services.requests import create_request
 
     mentee_user = mentee.user if hasattr(mentee, "user") else mentee or make_mentee().user
     mentor_user = mentor.user if hasattr(mentor, "user") else mentor or make_mentor().user
@@ -93,7 +93,7 @@ def make_request(
 def make_mentorship(*, mentee: Any = None, mentor: Any = None, kind: str = "long_term", **fields: Any) -> Any:
     """A live mentorship, reached the real way: a request, accepted, then approved by a coordinator."""
     from matching.models import Mentorship
-    from matching.services import accept_request, approve_request
+    from matching.services.requests import accept_request, approve_request
 
     request = make_request(mentee=mentee, mentor=mentor, kind=kind, **fields)
     accepted = accept_request(request=request, by=request.mentor)

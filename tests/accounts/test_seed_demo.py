@@ -15,10 +15,10 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts import demo
+from accounts.management import demo
 from accounts.models import Background, Language, Membership, MenteeProfile, MentorProfile, Program, User
 from accounts.validators import validate_npi, validate_slots
-from matching import engine
+from matching.services import directory as engine
 from tests.conftest import ensure_reference_data
 
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"

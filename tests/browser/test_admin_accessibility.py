@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Background, Program
-from matching.checkins import mark_at_risk
+from matching.services.checkins import mark_at_risk
 from tests.factories import (
     PASSWORD,
     give_background,

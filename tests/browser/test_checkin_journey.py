@@ -15,9 +15,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from matching import notifications
-from matching.checkins import create_due_checkins
 from matching.models import Mentorship, Notification
+from matching.services import notifications
+from matching.services.checkins import create_due_checkins
 from tests.browser.conftest import Shot, expect, screenshot_taker
 from tests.factories import PASSWORD, make_coordinator, make_mentee, make_mentor, make_mentorship
 

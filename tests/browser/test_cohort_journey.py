@@ -15,11 +15,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-import matching.cohort_admin  # noqa: F401  registers the admin until matching/admin.py imports it
-from accounts import demo
+from accounts.management import demo
 from accounts.models import AuditEvent
-from matching import engine
 from matching.models import CohortRun, Mentorship, Notification
+from matching.services import directory as engine
 from tests.browser.conftest import Shot, expect, screenshot_taker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -95,6 +94,6 @@ def test_coordinator_matches_a_cohort_reviews_edits_and_publishes(page: Any, sho
 
 
 def cohort_removed_reason() -> str:
-    from matching.cohort import REMOVED
+    from matching.services.cohort import REMOVED
 
     return REMOVED

@@ -27,7 +27,7 @@ import pytest
 import redis
 from django.db import connection
 
-from matching import notifications
+from matching.services import notifications
 from mentorship.celery import app
 from tests.conftest import REPO, ensure_reference_data, venv_bin, wait_for
 

@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Program, User
 from matching.models import Notification
-from matching.services import accept_request, create_request
+from matching.services.requests import accept_request, create_request
 from matching.tasks import deliver_notification
 from tests.conftest import requires_redis, wait_for
 from tests.factories import make_mentee, make_mentor, make_request

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from matching.models import Mentorship, MentorshipRequest, Transition
-from matching.services import accept_request
+from matching.services.requests import accept_request
 from tests.factories import make_coordinator, make_mentor, make_request
 
 pytestmark = pytest.mark.django_db

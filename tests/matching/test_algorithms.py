@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.algorithms import (
+from matching.algorithms.assignment import (
     ALL_MENTORS_FULL,
     NO_ACCEPTABLE_MENTOR,
     candidate_edges,

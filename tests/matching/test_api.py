@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Background, Program, Specialty, User
 from matching.models import Goal, Mentorship, MentorshipRequest
-from matching.services import accept_request, end_mentorship
+from matching.services.requests import accept_request, end_mentorship
 from tests.factories import (
     PASSWORD,
     give_background,

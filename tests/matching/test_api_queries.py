@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Background, Specialty
 from matching.models import Goal, Mentorship
-from matching.services import accept_request
+from matching.services.requests import accept_request
 from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship, make_request
 
 pytestmark = pytest.mark.django_db

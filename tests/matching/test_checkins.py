@@ -11,15 +11,15 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import User
-from matching import notifications
-from matching.checkins import (
+from matching.models import CheckIn, Mentorship, Notification
+from matching.services import notifications
+from matching.services.checkins import (
     answer_checkin,
     create_due_checkins,
     remind_and_close_checkins,
     send_weekly_digest,
 )
-from matching.models import CheckIn, Mentorship, Notification
-from matching.services import RuleBroken
+from matching.services.requests import RuleBroken
 from tests.factories import make_coordinator, make_mentorship
 
 pytestmark = pytest.mark.django_db
@@ -244,9 +244,9 @@ def test_coordinators_get_one_digest_a_week() -> None:
 
 @pytest.mark.django_db
 def test_an_ended_mentorship_takes_no_more_check_in_answers() -> None:
-    from matching.checkins import answer_checkin
     from matching.models import CheckIn, Mentorship
-    from matching.services import RuleBroken, accept_request, approve_request, end_mentorship
+    from matching.services.checkins import answer_checkin
+    from matching.services.requests import RuleBroken, accept_request, approve_request, end_mentorship
     from tests.factories import make_coordinator, make_request
 
     request = make_request()

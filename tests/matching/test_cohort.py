@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
-import matching.cohort_admin  # noqa: F401  registers the admin until matching/admin.py imports it
 from accounts.models import AuditEvent, Background, MentorProfile, Program, User
-from matching import cohort, engine
-from matching.cohort_tasks import run_cohort
 from matching.models import CohortPair, CohortRun, Mentorship, MentorshipRequest, Notification
-from matching.services import RuleBroken
+from matching.services import cohort
+from matching.services import directory as engine
+from matching.services.requests import RuleBroken
+from matching.tasks import run_cohort
 from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship
 
 pytestmark = pytest.mark.django_db

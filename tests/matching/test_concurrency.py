@@ -13,7 +13,7 @@ from django.db import connection
 
 from accounts.models import Program
 from matching.models import Mentorship, MentorshipRequest
-from matching.services import RuleBroken, accept_request, approve_request
+from matching.services.requests import RuleBroken, accept_request, approve_request
 from tests.conftest import ensure_reference_data, requires_postgres
 from tests.factories import make_coordinator, make_mentee, make_mentor, make_request
 

@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Background, Program
-from matching import coordinator
-from matching.checkins import mark_at_risk
-from matching.scoring import COMPONENTS
+from matching.scoring.components import COMPONENTS
+from matching.services import metrics as coordinator
+from matching.services.checkins import mark_at_risk
 from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship, make_request
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Background, Membership, MenteeProfile, MentorProfile, Program, User
-from matching import csv_io
+from matching.services import csv_io
 from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.db import connection
 
 from accounts import taxonomy
 from accounts.models import Background, Program, Specialty
-from matching import engine
-from matching.scoring import score_pair
+from matching.scoring.components import score_pair
+from matching.services import directory as engine
 from tests.factories import give_background, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_no_stale_ranking_after_a_program_weight_change(committed: Any) -> None:
 
 
 def test_a_full_mentor_drops_out_once_a_mentorship_starts(committed: Any) -> None:
-    from matching.services import accept_request
+    from matching.services.requests import accept_request
 
     Program.objects.filter(is_default=True).update(approval_required=False)
     mentee = committed(mentee_aiming_at_sports_ortho)

@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from matching import notifications
-from matching.checkins import answer_checkin, create_due_checkins
 from matching.models import CheckIn, Mentorship, Notification
+from matching.services import notifications
+from matching.services.checkins import answer_checkin, create_due_checkins
 from tests.factories import make_coordinator, make_mentee, make_mentorship, make_request
 
 pytestmark = pytest.mark.django_db

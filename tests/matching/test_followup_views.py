@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from matching import notifications
-from matching.checkins import answer_checkin, checkin_token, create_due_checkins
 from matching.models import CheckIn, CheckInResponse, EmailOptOut, Mentorship, Notification
+from matching.services import notifications
+from matching.services.checkins import answer_checkin, checkin_token, create_due_checkins
 from tests.factories import make_coordinator, make_mentee, make_mentorship, make_request
 
 pytestmark = pytest.mark.django_db

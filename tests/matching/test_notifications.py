@@ -15,9 +15,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Program, User
-from matching import notifications
 from matching.models import EmailOptOut, MentorshipRequest, Notification
-from matching.services import (
+from matching.services import notifications
+from matching.services.requests import (
     accept_request,
     decline_request,
     end_mentorship,

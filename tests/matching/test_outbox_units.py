@@ -15,9 +15,9 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from matching import notifications
 from matching.models import Notification
-from matching.notifications import deliver, enqueue, sweep
+from matching.services import notifications
+from matching.services.notifications import deliver, enqueue, sweep
 from matching.tasks import deliver_notification
 from tests.conftest import requires_redis
 from tests.factories import make_request, make_user

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.availability import slots_to_utc_mask
-from matching.reasons import GENERIC_COMFORT
-from matching.recommend import MenteeIndex, MentorIndex, SpecialtySpace
-from matching.scoring import DEFAULT_WEIGHTS, Background, MenteeFeatures, MentorFeatures, Weights, score_pair
+from matching.scoring.availability import slots_to_utc_mask
+from matching.scoring.components import DEFAULT_WEIGHTS, Background, MenteeFeatures, MentorFeatures, Weights, score_pair
+from matching.scoring.index import MenteeIndex, MentorIndex, SpecialtySpace
+from matching.scoring.reasons import GENERIC_COMFORT
 from tests.matching.test_scoring import (
     DERM,
     ENT,

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import Background
 from matching.models import Goal
-from matching.services import accept_request
+from matching.services.requests import accept_request
 from mentorship.wsgi import application
 from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship, make_request
 

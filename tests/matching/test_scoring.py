@@ -9,9 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.availability import describe_shared_hours, hours, local_hours, slots_to_utc_mask
-from matching.reasons import GENERIC_COMFORT, GENERIC_MENTOR_PREFERENCE, MENTOR_FLAG_TEXT
-from matching.scoring import (
+from matching.scoring.availability import describe_shared_hours, hours, local_hours, slots_to_utc_mask
+from matching.scoring.components import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     Background,
@@ -21,7 +20,8 @@ from matching.scoring import (
     Weights,
     score_pair,
 )
-from matching.vocabulary import (
+from matching.scoring.reasons import GENERIC_COMFORT, GENERIC_MENTOR_PREFERENCE, MENTOR_FLAG_TEXT
+from matching.scoring.vocabulary import (
     BACKGROUND_ATTRIBUTES,
     FLAG_ATTRIBUTES,
     GENDER_IDENTITIES,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Background, MentorProfile, Program
 from matching.models import Goal, Mentorship, MentorshipRequest
-from matching.services import accept_request, approve_request, end_mentorship
+from matching.services.requests import accept_request, approve_request, end_mentorship
 from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_request
 
 pytestmark = pytest.mark.django_db

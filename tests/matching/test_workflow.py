@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Program
 from matching.models import Mentorship, MentorshipRequest, Transition
-from matching.services import (
+from matching.services.requests import (
     RuleBroken,
     accept_request,
     approve_request,
@@ -231,7 +231,7 @@ def test_a_coordinator_ending_a_mentorship_leaves_both_sides_feedback_empty() ->
 
 
 def test_goals_change_only_by_the_two_people_while_live() -> None:
-    from matching.services import add_goal, update_goal
+    from matching.services.requests import add_goal, update_goal
 
     no_approval()
     request = make_request()

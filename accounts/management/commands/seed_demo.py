@@ -2,7 +2,7 @@
 
 Safe to run again: demo people are found by email and never touched twice, and the
 three fixed logins are only nudged back to their role (never given a new password).
-The people themselves come from ``accounts.demo``; this module only writes them, in
+The people themselves come from ``accounts.management.demo``; this module only writes them, in
 bulk, because hashing and saving hundreds of users one by one takes minutes.
 """
 
@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import demo
+from accounts.management import demo
 from accounts.models import (
     Background,
     Membership,
@@ -34,7 +34,7 @@ from accounts.models import (
 )
 from accounts.services import verify_mentor
 from accounts.validators import validate_npi, validate_slots, validate_timezone
-from matching import engine
+from matching.services import directory as engine
 
 COORDINATORS_GROUP = "Coordinators"
 BATCH = 500

@@ -2,7 +2,7 @@
 
 Creates (once; a second run reuses them) a benchmark program of ``--mentees`` mentees and
 ``--mentors`` verified, accepting mentors of capacity ``--capacity`` in the configured
-database, in bulk, with the demo generators' varied profiles (``accounts.demo``). Then runs
+database, in bulk, with the demo generators' varied profiles (``accounts.management.demo``). Then runs
 the cohort task exactly as the admin does and prints the time, split into engine time
 (features, scoring, matching, report, reasons) and database time (loading, saving). The
 people live in their own program, with their own addresses, so demo data is untouched.
@@ -19,12 +19,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
-from accounts import demo
+from accounts.management import demo
 from accounts.management.commands.seed_demo import Seeder
 from accounts.models import Membership, Program, User
-from matching import cohort
-from matching.cohort_tasks import run_cohort
 from matching.models import CohortRun
+from matching.services import cohort
+from matching.tasks import run_cohort
 
 # Generated people are numbered from here, far past any demo seed, so both can coexist.
 FIRST_NUMBER = 1_000_001

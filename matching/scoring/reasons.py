@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from matching import availability as av
-from matching.scoring import (
+from matching.scoring import availability as av
+from matching.scoring.components import (
     SIMILAR_EXPERIENCE_GROUPS,
     SIMILAR_EXPERIENCE_PREFERENCES,
     STAGE_GUIDANCE,
@@ -27,7 +27,7 @@ from matching.scoring import (
     mentor_preference_parts,
     usable_modes,
 )
-from matching.vocabulary import (
+from matching.scoring.vocabulary import (
     COMMON_LANGUAGE,
     LANGUAGE_NAMES,
     MODE_LABELS,

@@ -4,7 +4,7 @@
 the chosen mentors with the engine's vectorised index, one NumPy pass per mentee, runs the
 stable or optimal algorithm on the dense matrix, and stores the pairs and a report. The
 coordinator then removes, swaps or reassigns pairs and publishes, which goes through the
-same locked paths of ``matching.services`` as every other match, so capacity and
+same locked paths of ``matching.services.requests`` as every other match, so capacity and
 notifications follow one set of rules.
 
 Mentor places: ``min(capacity, max_load) - active`` - ``max_load`` caps a mentor's whole
@@ -36,8 +36,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Kind, Membership, MenteeProfile, MentorProfile, Program, User
-from matching import engine, services
-from matching.algorithms import (
+from matching import services
+from matching.algorithms.assignment import (
     ALL_MENTORS_FULL,
     NO_ACCEPTABLE_MENTOR,
     match_report_arrays,
@@ -46,10 +46,11 @@ from matching.algorithms import (
     stable_match_arrays,
 )
 from matching.models import CohortPair, CohortRun, Mentorship, MentorshipRequest
-from matching.recommend import MentorIndex
-from matching.scoring import Match, MenteeFeatures, MentorFeatures, score_pair
-from matching.services import RuleBroken
-from matching.vocabulary import PREFERENCE_GROUPS
+from matching.scoring.components import Match, MenteeFeatures, MentorFeatures, score_pair
+from matching.scoring.index import MentorIndex
+from matching.scoring.vocabulary import PREFERENCE_GROUPS
+from matching.services import directory as engine
+from matching.services.requests import RuleBroken
 
 Status = CohortRun.Status
 Progress = Callable[[int, str], None]

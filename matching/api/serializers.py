@@ -15,7 +15,7 @@ from rest_framework import serializers
 from accounts.models import Background, Kind, Language, MeetingMode, MenteeProfile, MentorProfile, Specialty, User
 from accounts.serializers import BackgroundEntrySerializer, background_json
 from matching.models import Goal, Mentorship, MentorshipRequest
-from matching.scoring import Match
+from matching.scoring.components import Match
 
 # The largest id a filter accepts: anything above is no row, not a database error.
 MAX_ID = 2**31 - 1

@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from matching._flow import (
+from matching.algorithms.flow import (
     Candidates,
     ScoreRows,
     candidate_edges,
@@ -29,7 +29,7 @@ from matching._flow import (
     optimal_match_top_k,
     solve_assignment,
 )
-from matching._stable import stable_match_arrays
+from matching.algorithms.stable import stable_match_arrays
 
 __all__ = [
     "ALL_MENTORS_FULL",

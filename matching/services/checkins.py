@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from accounts.models import Kind, User
 from matching.models import CheckIn, CheckInResponse, Mentorship, MentorshipRequest, Notification
-from matching.notifications import coordinators, notify, notify_all, site_url
-from matching.services import RuleBroken
+from matching.services.notifications import coordinators, notify, notify_all, site_url
+from matching.services.requests import RuleBroken
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Kind, Membership, MentorProfile, Program, User
 from matching.models import Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
-from matching.notifications import coordinators, notify, notify_all
+from matching.services.notifications import coordinators, notify, notify_all
 
 Status = MentorshipRequest.Status
 Note = Notification.Kind

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from matching import cohort_admin, services  # noqa: F401  (cohort_admin registers its admin)
+from matching import services
 from matching.models import Goal, Mentorship, MentorshipRequest, Transition
 
 TRANSITION_FIELDS = ("at", "from_status", "to_status", "by", "note")

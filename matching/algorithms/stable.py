@@ -1,6 +1,6 @@
 """Mentee-proposing deferred acceptance on a dense score matrix, vectorised with NumPy.
 
-Private to :mod:`matching.algorithms`, which re-exports :func:`stable_match_arrays`.
+Private to :mod:`matching.algorithms.assignment`, which re-exports :func:`stable_match_arrays`.
 """
 
 from __future__ import annotations

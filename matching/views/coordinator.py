@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Program, User
-from matching import coordinator, csv_io
+from matching.services import csv_io
+from matching.services import metrics as coordinator
 
 View = Callable[..., HttpResponse]
 

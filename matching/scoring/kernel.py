@@ -1,7 +1,7 @@
 """The vectorised ``score_pair``: people as NumPy columns, and the kernel that scores them.
 
-Private to ``matching.recommend``, which owns the indexes built on it. Every function
-in the kernel mirrors a line of ``matching.scoring``; change them together (the
+Private to ``matching.scoring.index``, which owns the indexes built on it. Every function
+in the kernel mirrors a line of ``matching.scoring.components``; change them together (the
 property tests in tests/matching/test_recommend.py compare them pair by pair).
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from matching import availability as av
-from matching.scoring import (
+from matching.scoring import availability as av
+from matching.scoring.components import (
     COMPONENTS,
     GOALS_SATURATION,
     IMPORTANCE_WEIGHTS,
@@ -32,7 +32,7 @@ from matching.scoring import (
     specialty_factor,
     to_tenths,
 )
-from matching.vocabulary import (
+from matching.scoring.vocabulary import (
     BACKGROUND_ATTRIBUTES,
     COMMON_LANGUAGE,
     FLAG_ATTRIBUTES,

@@ -1,6 +1,6 @@
 """The coordinator's cohort match in the admin: set up, watch progress, review and edit, publish.
 
-Every page is a view of the ``CohortRun`` admin; every change calls ``matching.cohort``,
+Every page is a view of the ``CohortRun`` admin; every change calls ``matching.services.cohort``,
 the same services a script or the API would. Only coordinators (active staff) get in:
 ``admin_view`` sends everyone else to the login page, and each view checks again.
 """
@@ -24,10 +24,10 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from accounts.models import MenteeProfile, Program, Specialty, User
-from matching import cohort
-from matching.cohort_tasks import run_cohort
 from matching.models import CohortPair, CohortRun
-from matching.services import RuleBroken
+from matching.services import cohort
+from matching.services.requests import RuleBroken
+from matching.tasks import run_cohort
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
-from matching.checkins import answer_checkin, read_checkin_token
 from matching.models import CheckIn, EmailOptOut, Notification
-from matching.notifications import read_unsubscribe_token
-from matching.services import RuleBroken
+from matching.services.checkins import answer_checkin, read_checkin_token
+from matching.services.notifications import read_unsubscribe_token
+from matching.services.requests import RuleBroken
 
 Kind = Notification.Kind
 RATINGS = ["Poorly", "Not well", "OK", "Well", "Very well"]

@@ -25,10 +25,10 @@ from django.db.models import Count, Q
 from accounts import taxonomy
 from accounts.models import Background, Family, MenteeProfile, MentorProfile, Program, Specialty, User
 from matching import scoring
-from matching.availability import slots_to_utc_mask
 from matching.models import Mentorship
-from matching.recommend import MenteeIndex, MentorIndex, SpecialtySpace
-from matching.vocabulary import (
+from matching.scoring.availability import slots_to_utc_mask
+from matching.scoring.index import MenteeIndex, MentorIndex, SpecialtySpace
+from matching.scoring.vocabulary import (
     KINDS,
     LANGUAGES,
     MODES,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.validators import npi_check_digit
-from matching.vocabulary import LANGUAGE_NAMES, PREMED_STAGES, STAGES, TOPIC_LABELS
+from matching.scoring.vocabulary import LANGUAGE_NAMES, PREMED_STAGES, STAGES, TOPIC_LABELS
 
 SEED = "medical-mentorship-demo-v1"
 DOMAIN = "demo.example.org"

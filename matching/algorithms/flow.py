@@ -1,6 +1,6 @@
 """Optimal cohort matching on index arrays: min-cost flow over sparse candidate edges.
 
-Private to :mod:`matching.algorithms`, which re-exports the public names. Everything here
+Private to :mod:`matching.algorithms.assignment`, which re-exports the public names. Everything here
 is pure: plain NumPy arrays (or a function returning rows of scores) in, arrays out.
 """
 

@@ -27,7 +27,17 @@ from typing import Generic, Protocol, Self, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from matching._kernel import (
+from matching.scoring.components import (
+    DEFAULT_WEIGHTS,
+    Alignment,
+    Match,
+    MenteeFeatures,
+    MentorFeatures,
+    ReasonFor,
+    Weights,
+    score_pair,
+)
+from matching.scoring.kernel import (
     MENTEE_COLUMNS,
     MENTOR_COLUMNS,
     Array,
@@ -39,16 +49,6 @@ from matching._kernel import (
     mentee_row,
     mentor_row,
     one,
-)
-from matching.scoring import (
-    DEFAULT_WEIGHTS,
-    Alignment,
-    Match,
-    MenteeFeatures,
-    MentorFeatures,
-    ReasonFor,
-    Weights,
-    score_pair,
 )
 
 FloatArray = npt.NDArray[np.float64]

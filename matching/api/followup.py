@@ -20,16 +20,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from matching.api import ERRORS, FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
-from matching.checkins import answer_checkin
-from matching.followup_serializers import (
+from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
+from matching.api.followup_serializers import (
     CheckInAnswerSerializer,
     CheckInSerializer,
     NotificationFilterSerializer,
     NotificationSerializer,
 )
+from matching.api.serializers import MAX_ID
 from matching.models import CheckIn, CheckInResponse, Mentorship, Notification
-from matching.serializers import MAX_ID
+from matching.services.checkins import answer_checkin
 
 
 def _user(request: Request) -> User:

@@ -2,9 +2,9 @@
 
 Pure: plain values in, numbers and sentences out; no ORM, no settings. The Django
 adapter turns profiles into ``MenteeFeatures`` / ``MentorFeatures`` using the values in
-``matching.vocabulary``, then calls ``score_pair`` or ``recommend.MentorIndex``, whose
-kernel (``matching._kernel``) vectorises exactly this arithmetic: keep the two in step,
-a property test compares them pair by pair. Reasons are written in ``matching.reasons``.
+``matching.scoring.vocabulary``, then calls ``score_pair`` or ``recommend.MentorIndex``, whose
+kernel (``matching.scoring.kernel``) vectorises exactly this arithmetic: keep the two in step,
+a property test compares them pair by pair. Reasons are written in ``matching.scoring.reasons``.
 
 The score is a weighted mean of components, each in [0, 1], in ``COMPONENTS`` order:
 
@@ -40,8 +40,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
-from matching import availability as av
-from matching.vocabulary import (
+from matching.scoring import availability as av
+from matching.scoring.vocabulary import (
     BACKGROUND_ATTRIBUTES,
     COMMON_LANGUAGE,
     FLAG_ATTRIBUTES,
@@ -337,7 +337,7 @@ def score_pair(
     if not explain or denominator == 0:
         return Match(score, counted, [])
     points = {name: 100.0 * weight[name] * value[name] / denominator for name in counted}
-    from matching import reasons  # here, not at the top: reasons.py imports this module
+    from matching.scoring import reasons  # here, not at the top: reasons.py imports this module
 
     found = reasons.explain(mentee, mentor, points, alignment=alignment, reason_for=reason_for, audience=audience)
     return Match(score, counted, found)

@@ -1,0 +1,1 @@
+"""API v1 (Django REST framework), one module per journey, with its serializers."""

@@ -1,0 +1,174 @@
+"""API v1: the mentor directory ranked for a mentee, and mentees suggested to a mentor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import MenteeProfile, MentorProfile, Specialty, Topic
+from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, WorkflowViewSet, _in_order, _public_background
+from matching.api.serializers import (
+    MenteeSuggestionSerializer,
+    MentorCardSerializer,
+    MentorFilterSerializer,
+)
+from matching.permissions import (
+    IsMentee,
+    IsMentor,
+)
+from matching.services import directory as engine
+
+SUGGESTIONS = 100  # how many mentees a mentor is offered, best first
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[MentorFilterSerializer],
+        responses={200: MentorCardSerializer(many=True), **ERRORS},
+        description="Verified mentors for the signed-in mentee, best match first, each with the score and reasons.",
+    ),
+    retrieve=extend_schema(
+        responses={200: MentorCardSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        description="One verified mentor with the full explanation of the score (`match` is null when a "
+        "must-have preference rules the pair out).",
+    ),
+)
+class MentorViewSet(WorkflowViewSet):
+    """The mentor directory, for mentees."""
+
+    serializer_class = MentorCardSerializer
+    permission_classes = [IsAuthenticated, IsMentee]
+    lookup_field = "user_id"
+    lookup_url_kwarg = "id"
+
+    def get_queryset(self) -> QuerySet[MentorProfile]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return MentorProfile.objects.none()
+        # What a mentee may see of mentors: the verified ones (accounts.permissions.people_visible_to).
+        return (
+            MentorProfile.objects.verified()
+            .select_related("user", "specialty")
+            .prefetch_related(
+                Prefetch("subspecialties", queryset=Specialty.objects.order_by("name", "id")), _public_background()
+            )
+            .annotate(
+                active=Count("user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active"))
+            )
+        )
+
+    def list(self, request: Request) -> Response:
+        form = MentorFilterSerializer(data=request.query_params)
+        form.is_valid(raise_exception=True)
+        filters = form.validated_data
+        narrowed = self._filtered(filters)
+        allowed = None if narrowed is None else set(narrowed.values_list("user_id", flat=True))
+        # engine.rank_mentors and engine.explain_mentors each read the mentee's profile; here
+        # it is read once, and the page is ranked and explained from the same index.
+        index = engine.directory().mentors
+        mentee = engine.features_of_mentee(request.user)  # type: ignore[arg-type]
+        ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=filters["accepting"] != "true")
+        ids: list[int] = ranked_ids.tolist()
+        if filters["ordering"] == "name":
+            ranked = set(ids)
+            by_name = (narrowed if narrowed is not None else MentorProfile.objects.verified()).order_by(
+                "user__last_name", "user__first_name", "user_id"
+            )
+            ids = [i for i in dict.fromkeys(by_name.values_list("user_id", flat=True)) if i in ranked]
+        page: list[int] = self.paginate_queryset(ids)  # type: ignore[assignment]
+        explained = ((mentor_id, index.explain(mentee, mentor_id)) for mentor_id in page if mentor_id in index)
+        context = {**self.get_serializer_context(), "matches": {i: match for i, match in explained if match}}
+        cards = MentorCardSerializer(_in_order(self.get_queryset(), page), many=True, context=context)
+        return self.get_paginated_response(cards.data)
+
+    def retrieve(self, request: Request, id: str) -> Response:
+        profile = self.get_object()
+        matches = engine.explain_mentors(request.user, [profile.user_id])  # type: ignore[arg-type]
+        return Response(
+            MentorCardSerializer(profile, context={**self.get_serializer_context(), "matches": matches}).data
+        )
+
+    def _filtered(self, filters: dict[str, Any]) -> QuerySet[MentorProfile] | None:
+        """Verified mentors passing the database filters, or None when no filter narrows the list."""
+        mentors = MentorProfile.objects.verified()
+        narrowed = False
+        if "specialty" in filters:
+            fields = _specialty_and_related(filters["specialty"], related=filters["include_related"])
+            mentors = mentors.filter(Q(specialty_id__in=fields) | Q(pk__in=_with_subspecialty(id__in=fields)))
+            narrowed = True
+        # Choice lists are JSON arrays of codes: '"es"' matches the code es, and no other.
+        for name, column in (("language", "languages"), ("mode", "meeting_modes"), ("kind", "kinds")):
+            if name in filters:
+                mentors = mentors.filter(**{f"{column}__icontains": f'"{filters[name]}"'})
+                narrowed = True
+        for word in filters.get("q", "").split()[:5]:
+            mentors = mentors.filter(_search(word))
+            narrowed = True
+        return mentors if narrowed else None
+
+
+def _specialty_and_related(specialty_id: int, *, related: bool) -> set[int]:
+    fields = {specialty_id}
+    if related:
+        fields |= set(Specialty.objects.filter(parent_id=specialty_id).values_list("id", flat=True))
+        fields |= set(Specialty.objects.filter(related__in=fields).values_list("id", flat=True))
+    return fields
+
+
+def _with_subspecialty(**specialty_filter: Any) -> QuerySet[Any]:
+    """Mentor profile ids with a subspecialty matching the filter (a subquery, so no duplicate rows)."""
+    lookups = {f"specialty__{name}": value for name, value in specialty_filter.items()}
+    return MentorProfile.subspecialties.through.objects.filter(**lookups).values("mentorprofile_id")
+
+
+def _search(word: str) -> Q:
+    found = (
+        Q(user__first_name__icontains=word)
+        | Q(user__last_name__icontains=word)
+        | Q(institution__icontains=word)
+        | Q(specialty__name__icontains=word)
+        | Q(pk__in=_with_subspecialty(name__icontains=word))
+    )
+    lowered = word.lower()
+    for code, label in Topic.choices:
+        if lowered in code or lowered in label.lower():
+            found |= Q(topics__icontains=f'"{code}"')
+    return found
+
+
+@extend_schema_view(
+    suggested=extend_schema(
+        responses={200: MenteeSuggestionSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        description="Mentees ranked for the signed-in mentor, best match first, reasons worded for the mentor.",
+    ),
+)
+class MenteeViewSet(WorkflowViewSet):
+    """Mentees, as mentors see them: only the suggestions ranked for them."""
+
+    serializer_class = MenteeSuggestionSerializer
+    permission_classes = [IsAuthenticated, IsMentor]
+
+    def get_queryset(self) -> QuerySet[MenteeProfile]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return MenteeProfile.objects.none()
+        return (
+            MenteeProfile.objects.filter(user__is_active=True)
+            .select_related("user")
+            .prefetch_related(
+                Prefetch("target_specialties", queryset=Specialty.objects.order_by("name", "id")), _public_background()
+            )
+        )
+
+    @action(detail=False, methods=["get"])
+    def suggested(self, request: Request) -> Response:
+        suggestions = engine.suggest_mentees(request.user, k=SUGGESTIONS)  # type: ignore[arg-type]
+        page: list[tuple[int, Any]] = self.paginate_queryset(suggestions)  # type: ignore[assignment]
+        ids = [mentee_id for mentee_id, _ in page]
+        context = {**self.get_serializer_context(), "matches": dict(page)}
+        rows = MenteeSuggestionSerializer(_in_order(self.get_queryset(), ids), many=True, context=context)
+        return self.get_paginated_response(rows.data)

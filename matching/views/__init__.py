@@ -1,0 +1,1 @@
+"""HTML pages, one module per journey: directory, requests, mentorships, follow-up, coordinator."""
