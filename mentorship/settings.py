@@ -199,12 +199,22 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL must be a redis:// or rediss:// URL, not {REDIS_URL!r}.")
 
+# Nothing in the cache is precious (rate-limit counters, index versions, the worker heartbeat),
+# so a cache call waits at most REDIS_CACHE_TIMEOUT_MS for Redis; then the cache answers as an
+# empty one would and skips Redis for REDIS_CIRCUIT_SECONDS (mentorship/cache.py). A request
+# never fails, and never waits long, because Redis is down or hung.
+REDIS_CACHE_TIMEOUT_MS = env_int("REDIS_CACHE_TIMEOUT_MS", 250)
+REDIS_CIRCUIT_SECONDS = env_int("REDIS_CIRCUIT_SECONDS", 30)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mentorship.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": REDIS_CACHE_TIMEOUT_MS / 1000,
+                "CIRCUIT_BREAKER_SECONDS": REDIS_CIRCUIT_SECONDS,
+            },
         }
     }
 else:

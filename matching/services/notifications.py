@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from matching.models import EmailOptOut, Notification
+from mentorship import resilience
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ UNSUBSCRIBE_SALT = "matching.unsubscribe"
 
 # After a failed hand-off, skip the broker for a while: the sweeper delivers meanwhile,
 # and a web request must not pay a connection timeout every time.
-_broker_down_until = 0.0
-BROKER_BACKOFF_SECONDS = 30.0
+BROKER_BACKOFF_SECONDS = resilience.broker.open_seconds
+broker_breaker = resilience.broker
 
 
 def site_url(path: str) -> str:
@@ -121,18 +122,22 @@ def coordinators() -> list[User]:
 
 
 def enqueue(notification_id: int) -> bool:
-    """Hand a notification to Celery; never raises (the sweeper is the safety net)."""
-    global _broker_down_until
-    if time.monotonic() < _broker_down_until:
+    """Hand a notification to Celery; never raises (the sweeper is the safety net).
+
+    A broker that refuses or hangs costs one call its socket timeout; the breaker then
+    skips the broker for ``BROKER_BACKOFF_SECONDS`` (one log line) and the sweeper delivers.
+    """
+    if not broker_breaker.allow():
         return False
     from matching.tasks import deliver_notification
 
     try:
         deliver_notification.apply_async((notification_id,), retry=False)
     except Exception as exc:
-        _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
+        broker_breaker.failed(exc)
         logger.warning("outbox: broker unavailable, notification %s left for the sweeper: %s", notification_id, exc)
         return False
+    broker_breaker.succeeded()
     return True
 
 

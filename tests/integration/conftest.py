@@ -111,13 +111,13 @@ def celery_broker(url: str) -> Iterator[None]:
     previous = app.conf.broker_url
     app.conf.broker_url = url
     reset_pools()
-    notifications._broker_down_until = 0.0
+    notifications.broker_breaker.reset()
     try:
         yield
     finally:
         app.conf.broker_url = previous
         reset_pools()
-        notifications._broker_down_until = 0.0
+        notifications.broker_breaker.reset()
 
 
 def test_database_url() -> str:

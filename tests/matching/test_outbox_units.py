@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import smtplib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,8 +29,10 @@ Status = Notification.EmailStatus
 
 
 @pytest.fixture(autouse=True)
-def broker_not_backed_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(notifications, "_broker_down_until", 0.0)
+def broker_not_backed_off() -> Iterator[None]:
+    notifications.broker_breaker.reset()
+    yield
+    notifications.broker_breaker.reset()
 
 
 def outbox_row(*, status: str = Status.PENDING, age: int = 3600, claimed: int | None = None) -> Notification:
