@@ -102,6 +102,11 @@ class MentorshipRequest(StateMachineMixin):
     decided_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Set when a coordinator's cohort run made the request: no mentor answered it, so it counts
+    # apart from requests in response-time figures.
+    cohort_run = models.ForeignKey(
+        "CohortRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
 
     objects = MentorshipRequestQuerySet.as_manager()
 

@@ -537,15 +537,19 @@ def _go_live(run: CohortRun, pair: CohortPair, by: User) -> None:
             kind=_kind_for(pair.mentee_id),
             message=_message(run, by),
             score=pair.score,
+            cohort_run=run,
             created_at=now,
             expires_at=now + datetime.timedelta(days=run.program.request_expiry_days),
         )
+    else:
+        request.cohort_run = run
+        request.save(update_fields=["cohort_run"])
     # The one path that creates a mentorship: locks the mentor, rechecks capacity, introduces both.
     services._match(request, by=by)
 
 
 def _offer(run: CohortRun, pair: CohortPair, by: User) -> None:
-    services.create_request(
+    request = services.create_request(
         mentee=pair.mentee,
         mentor=pair.mentor,
         kind=_kind_for(pair.mentee_id),
@@ -553,6 +557,7 @@ def _offer(run: CohortRun, pair: CohortPair, by: User) -> None:
         program=run.program,
         score=pair.score,
     )
+    MentorshipRequest.objects.filter(pk=request.pk).update(cohort_run=run)
 
 
 def _kind_for(mentee_id: int) -> str:

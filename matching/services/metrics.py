@@ -103,6 +103,7 @@ class Dashboard:
     first_response_days: list[float]
     never_answered: int
     match_days: list[float]
+    cohort_matches: int
     checkins_completed: int
     checkins_missed: int
     active: int
@@ -145,7 +146,9 @@ def dashboard(program: Program) -> Dashboard:
         Membership.objects.filter(program=program, role=Membership.Role.MENTEE).values_list("user_id", flat=True)
     )
     mentorships = Mentorship.objects.filter(program=program)
-    requests = MentorshipRequest.objects.filter(program=program)
+    # Response and match times are about people answering people: requests a cohort run made
+    # were never waiting for anyone, so they are counted apart (``cohort_matches``).
+    requests = MentorshipRequest.objects.filter(program=program, cohort_run__isnull=True)
     statuses = dict(mentorships.values_list("status").annotate(n=Count("pk")).order_by())
     at_risk = mentorships.active().filter(at_risk=True).count()
     checkins = dict(
@@ -168,10 +171,11 @@ def dashboard(program: Program) -> Dashboard:
         never_answered=requests.filter(status=MentorshipRequest.Status.EXPIRED).count(),
         match_days=[
             (started - asked).total_seconds() / DAY
-            for asked, started in mentorships.filter(request__isnull=False).values_list(
-                "request__created_at", "started_at"
-            )
+            for asked, started in mentorships.filter(
+                request__isnull=False, request__cohort_run__isnull=True
+            ).values_list("request__created_at", "started_at")
         ],
+        cohort_matches=mentorships.filter(request__cohort_run__isnull=False).count(),
         checkins_completed=checkins.get(CheckIn.Status.COMPLETED, 0),
         checkins_missed=checkins.get(CheckIn.Status.MISSED, 0),
         active=statuses.get(Mentorship.Status.ACTIVE, 0) - at_risk,

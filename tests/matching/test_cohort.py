@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Background, MentorProfile, Program, User
@@ -562,3 +563,23 @@ def test_admin_assigns_an_unmatched_mentee(client: Any, coordinator: User) -> No
 
     assert "Mentee assigned" in response.content.decode()
     assert run.pairs.filter(mentee=left_out, mentor=guide).exists()
+
+
+def test_cohort_matches_are_counted_apart_from_answered_requests_on_the_dashboard(coordinator: User) -> None:
+    from matching.services import metrics
+
+    people = [mentee() for _ in range(3)]
+    mentor(capacity=3)
+    cohort.publish(run=proposed(coordinator), by=coordinator)
+    assert Mentorship.objects.active().count() == len(people)
+
+    data = metrics.dashboard(Program.objects.default())
+
+    assert data.first_response_days == []  # no mentor answered anything: nothing to time
+    assert data.match_days == []
+    assert data.cohort_matches == 3
+    page = Client()
+    page.force_login(coordinator)
+    text = page.get(reverse("coordinator:dashboard")).content.decode()
+    assert "3 more from cohort runs" in text
+    assert "over 3 answered requests" not in text

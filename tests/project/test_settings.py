@@ -86,3 +86,24 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def site_url(**env: str) -> str:
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**{k: v for k, v in clean_env().items() if k not in {"SITE_URL", "PORT"}}, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_site_url_follows_the_served_port_unless_set() -> None:
+    assert site_url(DJANGO_SETTINGS_MODULE="mentorship.settings") == "http://127.0.0.1:8000"
+    assert site_url(DJANGO_SETTINGS_MODULE="mentorship.settings", PORT="8123") == "http://127.0.0.1:8123"
+    explicit = site_url(DJANGO_SETTINGS_MODULE="mentorship.settings", PORT="8123", SITE_URL="https://m.example.org/")
+    assert explicit == "https://m.example.org"

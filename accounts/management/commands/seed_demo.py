@@ -49,11 +49,18 @@ class Command(BaseCommand):
         parser.add_argument("--mentors", type=int, default=160, help="Demo mentors to have (default 160).")
         parser.add_argument("--mentees", type=int, default=320, help="Demo mentees to have (default 320).")
         parser.add_argument("--quiet", action="store_true", help="Print nothing unless something goes wrong.")
+        parser.add_argument("--logins-only", action="store_true", help="Change nothing; print the demo logins.")
+        parser.add_argument("--url", default="", help="The address the site is served on, printed with the logins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         mentors, mentees = options["mentors"], options["mentees"]
         if mentors < 0 or mentees < 0:
             raise CommandError("--mentors and --mentees must be 0 or more.")
+        if options["logins_only"]:
+            self.stdout.write(self._logins(from_environment="DEMO_PASSWORD" in os.environ, existed=[]))
+            if options["url"]:
+                self.stdout.write(self.style.SUCCESS(f"\nOpen {options['url']} and sign in with one of them."))
+            return
         password = os.environ.get("DEMO_PASSWORD") or demo.DEFAULT_PASSWORD
         started = time.monotonic()
         seeder = Seeder(password_hash=make_password(password))
