@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +20,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
+from knox.models import AuthToken
 
 from accounts.models import (
     AuditEvent,
@@ -32,9 +37,69 @@ from accounts.models import (
 from accounts.services import reject_mentor, verify_mentor
 from matching.scoring.components import COMPONENTS, DEFAULT_WEIGHTS
 
+# Query-string lookups an allowed field may take: what Django's own list filters and date
+# hierarchy write. Nothing that compares a prefix, a substring or a pattern.
+SAFE_LOOKUP_SUFFIXES = frozenset({"exact", "isnull", "isempty", "id__exact", "gte", "lt", "year", "month", "day"})
+
+
+class AllowListAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose list may be narrowed only by what it declares.
+
+    Django lets any local field (``?password__startswith=``) and a field one relation away
+    (``?auth_token__key__startswith=``) be filtered through the changelist's query string:
+    an oracle that recovers a secret one character at a time. Here a query-string lookup
+    is allowed only on the paths of ``list_filter``, ``date_hierarchy`` and
+    ``extra_lookups``, with one of ``SAFE_LOOKUP_SUFFIXES``; anything else is refused with
+    400 (``DisallowedModelAdminLookup``). Search covers ``search_fields`` only, which never
+    name a secret or a background value (tests/accounts/test_admin_allowlist.py checks
+    every registered admin).
+    """
+
+    extra_lookups: tuple[str, ...] = ()
+
+    def allowed_lookup_paths(self, request: HttpRequest | None) -> set[str]:
+        paths = set(self.extra_lookups)
+        filters = self.get_list_filter(request) if request is not None else self.list_filter
+        for item in filters:
+            spec = item[0] if isinstance(item, list | tuple) else item
+            if isinstance(spec, str):
+                paths.add(spec)
+            elif isinstance(spec, type) and issubclass(spec, admin.SimpleListFilter):
+                paths.add(str(spec.parameter_name))
+        if self.date_hierarchy:
+            paths.add(self.date_hierarchy)
+        return paths
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        for allowed in self.allowed_lookup_paths(request):
+            if lookup == allowed:
+                return True
+            if lookup.startswith(f"{allowed}__") and lookup[len(allowed) + 2 :] in SAFE_LOOKUP_SUFFIXES:
+                return True
+        return False
+
+
+# API tokens are stored hashed and never shown again; nobody manages them by hand.
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+# The third-party admins, under the same allow-list.
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(Group)
+class GroupAdmin(AllowListAdmin, BaseGroupAdmin):
+    pass
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(AllowListAdmin, BaseEmailAddressAdmin):
+    search_fields = ["email", "user__email"]
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AllowListAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "memberships__role"]
@@ -49,19 +114,19 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Family)
-class FamilyAdmin(admin.ModelAdmin):
+class FamilyAdmin(AllowListAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(AllowListAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(AllowListAdmin):
     list_display = ["name", "parent", "board"]
     list_filter = [("parent", admin.EmptyFieldListFilter), "families", "board"]
     search_fields = ["name", "slug", "parent__name"]
@@ -148,7 +213,7 @@ ProgramAdminForm: type[ProgramSettingsForm] = type(
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(AllowListAdmin):
     form = ProgramAdminForm
     list_display = ["name", "is_default", "approval_required", "request_mode", "max_open_requests"]
     fieldsets = (
@@ -212,7 +277,7 @@ SETTINGS_AUDITED = (
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AllowListAdmin):
     list_display = ["user", "program", "role", "joined_at"]
     list_filter = ["role", "program"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
@@ -241,7 +306,7 @@ class MatchedFilter(admin.SimpleListFilter):
 
 
 @admin.register(MenteeProfile)
-class MenteeProfileAdmin(admin.ModelAdmin):
+class MenteeProfileAdmin(AllowListAdmin):
     list_display = ["user", "full_name", "stage", "school", "completeness_display", "updated_at"]
     list_filter = [MatchedFilter, "stage"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "school"]
@@ -273,7 +338,7 @@ NPI_REGISTRY_URL = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 
 
 @admin.register(MentorProfile)
-class MentorProfileAdmin(admin.ModelAdmin):
+class MentorProfileAdmin(AllowListAdmin):
     list_display = [
         "user",
         "full_name",
@@ -414,7 +479,7 @@ STANDARD_REJECTION = "Credentials could not be verified."
 
 
 @admin.register(Background)
-class BackgroundAdmin(admin.ModelAdmin):
+class BackgroundAdmin(AllowListAdmin):
     """Coordinators see only what people shared with coordinators; private rows never appear.
 
     Every look at these pages is written to the audit log (who, when, which filter or row).
@@ -466,7 +531,7 @@ class BackgroundAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AllowListAdmin):
     """The audit log: read-only for everyone, coordinators included, so nobody edits history."""
 
     list_display = ["at", "actor", "action", "target"]

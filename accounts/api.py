@@ -11,14 +11,14 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from knox.models import AuthToken
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import Throttled
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import Specialty, User
@@ -39,6 +39,8 @@ from accounts.serializers import (
     profile_of,
 )
 from accounts.services import set_background
+from accounts.signin import SignInRateThrottle, is_locked, locked_message, record_success
+from accounts.tokens import issue_token
 
 BAD_CREDENTIALS = "Unable to sign in with this email address and password."
 UNVERIFIED_EMAIL = "Confirm your email address first: follow the link in the email we sent you, then try again."
@@ -48,12 +50,16 @@ NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such record, or not
 
 
 class TokenView(APIView):
-    """Exchange an email address and password for an API token (``Authorization: Token <token>``)."""
+    """Exchange an email address and password for an API token (``Authorization: Token <token>``).
+
+    Each call makes a new token that expires after ``API_TOKEN_TTL_HOURS`` (``expiry``);
+    the sign-in lockout of ``accounts.signin`` applies exactly as on the login page.
+    """
 
     # No session authentication here: a token request needs no CSRF token.
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [SignInRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(
@@ -65,7 +71,9 @@ class TokenView(APIView):
             400: OpenApiResponse(
                 OpenApiTypes.OBJECT, description="Wrong credentials, the email is not confirmed, or a field is missing."
             ),
-            429: OpenApiResponse(ErrorSerializer, description="Too many attempts; wait and try again."),
+            429: OpenApiResponse(
+                ErrorSerializer, description="Too many attempts, or the account is locked; wait and try again."
+            ),
         },
         auth=[],
         tags=["auth"],
@@ -73,16 +81,38 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        email = form.validated_data["email"]
+        if is_locked(request._request, email):
+            raise Throttled(detail=locked_message())
         # Email matching is case-insensitive (UserManager.get_by_natural_key); inactive users fail here.
-        user = authenticate(
-            request._request, username=form.validated_data["email"], password=form.validated_data["password"]
-        )
+        user = authenticate(request._request, username=email, password=form.validated_data["password"])
         if user is None:
             raise serializers.ValidationError({"detail": BAD_CREDENTIALS}, code="authorization")
+        record_success(email)
         if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
             raise serializers.ValidationError({"detail": UNVERIFIED_EMAIL}, code="unverified_email")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        instance, token = issue_token(user)
+        return Response(TokenSerializer({"token": token, "expiry": instance.expiry}).data)
+
+
+class LogoutView(APIView):
+    """Revoke the API token this request is signed with (``Authorization: Token <token>``)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_logout_create",
+        request=None,
+        responses={204: None, 400: OpenApiResponse(ErrorSerializer), 403: FORBIDDEN},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.auth, AuthToken):
+            raise serializers.ValidationError(
+                {"detail": "This request is not signed with an API token; sign out of the site instead."}
+            )
+        request.auth.delete()
+        return Response(status=204)
 
 
 class MeView(GenericAPIView[User]):

@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = "People and programs"
+
+    def ready(self) -> None:
+        # Signal receivers: the sign-in lockout's counters and token revocation on sign-out.
+        from accounts import signin, tokens  # noqa: F401

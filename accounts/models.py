@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.validators import validate_npi, validate_slots, validate_timezone
+from accounts.validators import normalise_email, validate_npi, validate_slots, validate_timezone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -27,7 +27,7 @@ class UserManager(BaseUserManager["User"]):
     def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -71,6 +71,27 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalise_email(self.email or "")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a changed password or a deactivation revokes every API token (accounts.tokens)."""
+        from accounts.tokens import revoke_tokens
+
+        password_changed = self._password is not None  # set by set_password, cleared by save
+        adding = self._state.adding
+        if self.email:
+            self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+        if adding:
+            return
+        update_fields = kwargs.get("update_fields")
+        if password_changed:
+            revoke_tokens(self, reason="password changed")
+        elif not self.is_active and (update_fields is None or "is_active" in update_fields):
+            revoke_tokens(self, reason="deactivated")
 
     @property
     def display_name(self) -> str:
@@ -659,6 +680,9 @@ class AuditEvent(models.Model):
         IMPORTED = "imported", "Imported data"
         COHORT_PUBLISHED = "cohort_published", "Published a cohort match"
         SETTINGS_CHANGED = "settings_changed", "Changed program settings"
+        VERIFICATION_RESET = "verification_reset", "Returned a mentor to review"
+        TOKEN_CREATED = "token_created", "Created an API token"
+        ERASED = "erased", "Erased a person's data"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=30, choices=Action.choices, db_index=True)

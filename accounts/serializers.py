@@ -74,7 +74,8 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="Send as `Authorization: Token <token>`; shown once.")
+    expiry = serializers.DateTimeField(read_only=True, allow_null=True, help_text="When the token stops working.")
 
 
 # --- Specialty taxonomy ----------------------------------------------------------------------

@@ -57,3 +57,13 @@ def validate_slots(value: Any) -> None:
             raise ValidationError("A slot's end is a time like 20:00.")
         if slot["end"] <= slot["start"]:
             raise ValidationError("A slot must end after it starts.")
+
+
+def normalise_email(address: str) -> str:
+    """The one form of an e-mail address the app stores and compares: trimmed and lowercased.
+
+    Lowercasing the local part too is deliberate: no mail provider in practice treats
+    ``Lucja.Zolc`` and ``lucja.zolc`` as different people, and allauth already lowercases
+    at sign-up, so every path (sign-up, import, admin, API) agrees with it.
+    """
+    return address.strip().lower()

@@ -25,6 +25,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="auth-token"),
+    path("auth/logout/", accounts_api.LogoutView.as_view(), name="auth-logout"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("me/profile/", accounts_api.MyProfileView.as_view(), name="me-profile"),
     path(

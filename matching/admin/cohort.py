@@ -23,6 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from accounts.admin import AllowListAdmin
 from accounts.models import MenteeProfile, Program, Specialty, User
 from matching.models import CohortPair, CohortRun
 from matching.services import cohort
@@ -76,7 +77,7 @@ class CohortSetupForm(forms.Form):
 
 
 @admin.register(CohortRun)
-class CohortRunAdmin(admin.ModelAdmin):
+class CohortRunAdmin(AllowListAdmin):
     list_display = ["id", "program", "algorithm", "status_with_progress", "matched", "created_by", "created_at"]
     list_filter = ["status", "algorithm", "program"]
     list_select_related = ["program", "created_by"]

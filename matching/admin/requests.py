@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts.admin import AllowListAdmin
 from matching import services
 from matching.models import Goal, Mentorship, MentorshipRequest, Transition
 
@@ -47,7 +48,7 @@ class GoalInline(ReadOnlyInline):
 
 
 @admin.register(MentorshipRequest)
-class MentorshipRequestAdmin(admin.ModelAdmin):
+class MentorshipRequestAdmin(AllowListAdmin):
     list_display = ["id", "mentee", "mentor", "kind", "status", "score", "created_at", "expires_at"]
     list_display_links = ["id"]
     list_filter = ["status", "kind", "program"]
@@ -104,7 +105,7 @@ class MentorshipRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(AllowListAdmin):
     list_display = ["id", "mentee", "mentor", "kind", "status", "at_risk", "started_at", "ended_at"]
     list_filter = ["status", "at_risk", "kind", "program", "rematch_requested"]
     search_fields = [
@@ -151,7 +152,7 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(AllowListAdmin):
     list_display = ["at", "request", "mentorship", "from_status", "to_status", "by", "note"]
     list_filter = ["to_status", "from_status"]
     list_select_related = ["request", "mentorship", "by"]

@@ -15,7 +15,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -86,7 +86,7 @@ def populated() -> dict[str, Any]:
 @pytest.fixture
 def auth_headers(role: str, private_cache: None) -> dict[str, str]:
     user = populated()[role]
-    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    return {"Authorization": f"Token {AuthToken.objects.create(user=user)[1]}"}
 
 
 def fuzzed(examples: int) -> Any:
