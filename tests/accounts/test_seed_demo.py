@@ -13,12 +13,15 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.management import demo
 from accounts.models import Background, Language, Membership, MenteeProfile, MentorProfile, Program, User
 from accounts.validators import validate_npi, validate_slots
+from matching.models import CheckIn, CohortRun, Mentorship, MentorshipRequest, Notification
 from matching.services import directory as engine
+from matching.services import metrics
 from tests.conftest import ensure_reference_data
 
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -40,6 +43,7 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
         yield out.getvalue()
         # Every deleted row would bump the matching index version on its own: bump it once.
         with mock.patch.object(engine, "invalidate"):
+            CohortRun.objects.filter(created_by__in=demo_users()).delete()
             demo_users().delete()
         engine.invalidate()
 
@@ -233,6 +237,91 @@ def test_prints_the_logins_and_a_summary(seeded: str) -> None:
         assert email in seeded
     assert demo.DEFAULT_PASSWORD in seeded
     assert "created 160 mentors and 320 mentees" in seeded
+
+
+# --- The past months: every page has content on first run ----------------------------------------
+
+
+def signed_in(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+def test_history_has_requests_in_every_state(seeded: str, db: None) -> None:
+    program = Program.objects.default()
+    statuses = set(MentorshipRequest.objects.filter(program=program).values_list("status", flat=True))
+    assert statuses == set(MentorshipRequest.Status.values)
+    oldest = MentorshipRequest.objects.filter(program=program).order_by("created_at").first()
+    assert oldest is not None and (timezone.now() - oldest.created_at).days > 120  # months, not minutes
+
+
+def test_history_has_live_at_risk_and_ended_mentorships_with_goals_and_check_ins(seeded: str, db: None) -> None:
+    mentorships = Mentorship.objects.filter(program=Program.objects.default())
+    assert set(mentorships.values_list("status", flat=True)) == set(Mentorship.Status.values)
+    live = mentorships.active()
+    assert live.filter(goals__done=True).exists() and live.filter(goals__done=False).exists()
+    assert live.filter(at_risk=True).exists() and live.filter(at_risk=False).exists()
+    checkins = set(CheckIn.objects.filter(mentorship__in=mentorships).values_list("status", flat=True))
+    assert checkins == set(CheckIn.Status.values)
+    ended = mentorships.exclude(status=Mentorship.Status.ACTIVE)
+    assert ended.exclude(mentee_feedback="").exists() and ended.exclude(end_reason="").count() == ended.count()
+    for profile in MentorProfile.objects.all():  # history never overbooks anyone
+        assert live.filter(mentor=profile.user).count() <= profile.capacity
+
+
+def test_history_has_a_published_cohort_run_counted_apart(seeded: str, db: None) -> None:
+    run = CohortRun.objects.get(program=Program.objects.default(), status=CohortRun.Status.PUBLISHED)
+    assert run.pairs.count() == run.report["matched"] > 0
+    data = metrics.dashboard(Program.objects.default())
+    assert data.cohort_matches == run.pairs.count()
+    assert len(data.first_response_days) > 50
+    assert data.median_first_response_days is not None and data.median_first_response_days > 0.1
+
+
+def test_history_notifications_were_delivered_already(seeded: str, db: None) -> None:
+    mine = Notification.objects.filter(recipient__email__in=FIXED_LOGINS)
+    assert mine.filter(read_at__isnull=True).exists()
+    assert not Notification.objects.email_pending().exists()  # make run sends no e-mail for the past
+
+
+def test_coordinator_dashboard_has_figures_and_charts(seeded: str, db: None) -> None:
+    page = signed_in(demo.DEMO_COORDINATOR_EMAIL).get(reverse("coordinator:dashboard")).content.decode()
+    assert "Nothing to show yet" not in page
+    assert "more from cohort runs" in page
+    home = signed_in(demo.DEMO_COORDINATOR_EMAIL).get(reverse("coordinator:home")).content.decode()
+    assert "approval" in home.lower()
+
+
+def test_equity_view_shows_groups_with_figures(seeded: str, db: None) -> None:
+    tables = metrics.equity(Program.objects.default())
+    shown = [row for table in tables for row in table.rows if not row.suppressed]
+    assert any(row.figures.get("match_rate") and row.figures["match_rate"].value for row in shown)
+    page = signed_in(demo.DEMO_COORDINATOR_EMAIL).get(reverse("coordinator:equity")).content.decode()
+    assert "%" in page
+
+
+def test_demo_mentor_inbox_has_requests_waiting(seeded: str, db: None) -> None:
+    mentor = User.objects.get(email=demo.DEMO_MENTOR_EMAIL)
+    assert MentorshipRequest.objects.filter(mentor=mentor, status=MentorshipRequest.Status.PENDING).count() >= 3
+    page = signed_in(demo.DEMO_MENTOR_EMAIL).get(reverse("matching:inbox")).content.decode()
+    assert "No requests yet" not in page
+    assert "Accept" in page
+
+
+def test_demo_mentees_mentorship_page_shows_goals_and_a_check_in_to_answer(seeded: str, db: None) -> None:
+    mentee = User.objects.get(email=demo.DEMO_MENTEE_EMAIL)
+    mentorship = Mentorship.objects.active().get(mentee=mentee, mentor__email=demo.DEMO_MENTOR_EMAIL)
+    page = signed_in(demo.DEMO_MENTEE_EMAIL).get(reverse("matching:mentorship", args=[mentorship.pk]))
+    text = page.content.decode()
+    assert "Choose two away rotations" in text
+    assert "Answered" in text and "Answer check-in" in text
+
+
+def test_history_is_written_once(seeded: str, db: None) -> None:
+    before = (MentorshipRequest.objects.count(), Mentorship.objects.count(), CheckIn.objects.count())
+    run("--quiet")
+    assert (MentorshipRequest.objects.count(), Mentorship.objects.count(), CheckIn.objects.count()) == before
 
 
 # --- Running again ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.management import demo
+from accounts.management import history as past
 from accounts.models import (
     Background,
     Membership,
@@ -49,6 +50,11 @@ class Command(BaseCommand):
         parser.add_argument("--mentors", type=int, default=160, help="Demo mentors to have (default 160).")
         parser.add_argument("--mentees", type=int, default=320, help="Demo mentees to have (default 320).")
         parser.add_argument("--quiet", action="store_true", help="Print nothing unless something goes wrong.")
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Only people: no past requests, mentorships, check-ins or cohort run.",
+        )
         parser.add_argument("--logins-only", action="store_true", help="Change nothing; print the demo logins.")
         parser.add_argument("--url", default="", help="The address the site is served on, printed with the logins.")
 
@@ -65,7 +71,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         seeder = Seeder(password_hash=make_password(password))
         with transaction.atomic():
-            seeder.run(mentors=mentors, mentees=mentees)
+            seeder.run(mentors=mentors, mentees=mentees, history=not options["no_history"])
         if options["quiet"] or options["verbosity"] == 0:
             return
         self.stdout.write(seeder.summary(seconds=time.monotonic() - started))
@@ -96,8 +102,9 @@ class Seeder:
         self.created = {"mentors": 0, "mentees": 0}
         self.existing_logins: list[str] = []
         self.notes: list[str] = []
+        self.history: past.Counts | None = None
 
-    def run(self, *, mentors: int, mentees: int) -> None:
+    def run(self, *, mentors: int, mentees: int, history: bool = True) -> None:
         if not self.program.approval_required:
             self.program.approval_required = True
             self.program.save(update_fields=["approval_required"])
@@ -109,8 +116,11 @@ class Seeder:
             [demo.mentor_spec(n) for n in range(1, mentors + 1)], verifier=coordinator
         )
         self.created["mentees"] = self.create_mentees([demo.mentee_spec(n) for n in range(1, mentees + 1)])
-        if any(self.created.values()):
-            # bulk_create sends no post_save, so the matching indexes would not notice the newcomers.
+        if history and not past.has_history(self.program):
+            self.history = past.write_history(program=self.program, coordinator=coordinator, now=self.now)
+        if any(self.created.values()) or self.history is not None:
+            # bulk_create sends no post_save, so the matching indexes would not notice the newcomers
+            # (nor the places the history's mentorships take).
             engine.invalidate()
 
     # --- The three fixed logins ------------------------------------------------------
@@ -328,6 +338,8 @@ class Seeder:
             f"{verified.values('specialty').distinct().count()} specialties among the verified",
             f"  mentees: {mentees.count()}, at {mentees.exclude(stage='').values('stage').distinct().count()} stages",
         ]
+        if self.history is not None:
+            lines.append(self.history.summary())
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
