@@ -34,6 +34,7 @@ from accounts.models import (
     Specialty,
     User,
 )
+from accounts.permissions import CoordinatorAdmin
 from accounts.services import reject_mentor, verify_mentor
 from matching.scoring.components import COMPONENTS, DEFAULT_WEIGHTS
 
@@ -99,7 +100,7 @@ class EmailAddressAdmin(AllowListAdmin, BaseEmailAddressAdmin):
 
 
 @admin.register(User)
-class UserAdmin(AllowListAdmin, BaseUserAdmin):
+class UserAdmin(CoordinatorAdmin, AllowListAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups", "memberships__role"]
@@ -114,19 +115,19 @@ class UserAdmin(AllowListAdmin, BaseUserAdmin):
 
 
 @admin.register(Family)
-class FamilyAdmin(AllowListAdmin):
+class FamilyAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
 @admin.register(Board)
-class BoardAdmin(AllowListAdmin):
+class BoardAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(AllowListAdmin):
+class SpecialtyAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["name", "parent", "board"]
     list_filter = [("parent", admin.EmptyFieldListFilter), "families", "board"]
     search_fields = ["name", "slug", "parent__name"]
@@ -213,7 +214,7 @@ ProgramAdminForm: type[ProgramSettingsForm] = type(
 
 
 @admin.register(Program)
-class ProgramAdmin(AllowListAdmin):
+class ProgramAdmin(CoordinatorAdmin, AllowListAdmin):
     form = ProgramAdminForm
     list_display = ["name", "is_default", "approval_required", "request_mode", "max_open_requests"]
     fieldsets = (
@@ -277,7 +278,7 @@ SETTINGS_AUDITED = (
 
 
 @admin.register(Membership)
-class MembershipAdmin(AllowListAdmin):
+class MembershipAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["user", "program", "role", "joined_at"]
     list_filter = ["role", "program"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
@@ -306,7 +307,7 @@ class MatchedFilter(admin.SimpleListFilter):
 
 
 @admin.register(MenteeProfile)
-class MenteeProfileAdmin(AllowListAdmin):
+class MenteeProfileAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["user", "full_name", "stage", "school", "completeness_display", "updated_at"]
     list_filter = [MatchedFilter, "stage"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "school"]
@@ -338,7 +339,7 @@ NPI_REGISTRY_URL = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 
 
 @admin.register(MentorProfile)
-class MentorProfileAdmin(AllowListAdmin):
+class MentorProfileAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = [
         "user",
         "full_name",
@@ -479,7 +480,7 @@ STANDARD_REJECTION = "Credentials could not be verified."
 
 
 @admin.register(Background)
-class BackgroundAdmin(AllowListAdmin):
+class BackgroundAdmin(CoordinatorAdmin, AllowListAdmin):
     """Coordinators see only what people shared with coordinators; private rows never appear.
 
     Every look at these pages is written to the audit log (who, when, which filter or row).
@@ -531,7 +532,7 @@ class BackgroundAdmin(AllowListAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AllowListAdmin):
+class AuditEventAdmin(CoordinatorAdmin, AllowListAdmin):
     """The audit log: read-only for everyone, coordinators included, so nobody edits history."""
 
     list_display = ["at", "actor", "action", "target"]
@@ -545,10 +546,6 @@ class AuditEventAdmin(AllowListAdmin):
     @admin.display(description="Detail")
     def detail_display(self, obj: AuditEvent) -> str:
         return format_html("<pre>{}</pre>", json.dumps(obj.detail, indent=2, sort_keys=True, default=str))
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        user = request.user
-        return bool(getattr(user, "is_coordinator", False)) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

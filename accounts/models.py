@@ -99,15 +99,17 @@ class User(AbstractUser):
 
     @property
     def is_coordinator(self) -> bool:
-        return self.is_active and self.is_staff
+        """The one coordinator rule, ``accounts.permissions.is_coordinator``."""
+        from accounts.permissions import is_coordinator
+
+        return is_coordinator(self)
 
     @property
     def role(self) -> str | None:
-        """The role in the default program: mentee, mentor or coordinator."""
-        if self.is_coordinator:
-            return Membership.Role.COORDINATOR
-        membership = self.memberships.filter(program__is_default=True).first()
-        return membership.role if membership else None
+        """The role in the default program: mentee, mentor or coordinator (``accounts.permissions.role_of``)."""
+        from accounts.permissions import role_of
+
+        return role_of(self)
 
 
 # --- Specialty taxonomy ---------------------------------------------------------------
@@ -564,10 +566,12 @@ class BackgroundQuerySet(models.QuerySet["Background"]):
         those shared with coordinators. Private attributes are for matching only: no
         viewer but their owner ever sees them.
         """
+        from accounts.permissions import is_coordinator
+
         if viewer is None or not viewer.is_authenticated:
             return self.none()
         levels = [Background.Visibility.EVERYONE]
-        if getattr(viewer, "is_coordinator", False):
+        if is_coordinator(viewer):
             levels.append(Background.Visibility.COORDINATORS)
         return self.filter(models.Q(visibility__in=levels) | models.Q(user=viewer))
 

@@ -32,7 +32,7 @@ from accounts.models import (
     Topic,
     User,
 )
-from accounts.permissions import can_view_person
+from accounts.permissions import can_view_person, is_coordinator
 
 
 @dataclass(frozen=True)
@@ -235,6 +235,6 @@ def person(request: HttpRequest, user_id: int) -> HttpResponse:
         "meeting_modes": _labels(MeetingMode, shown.meeting_modes) if shown else [],
         # Only the rows this viewer may see are ever loaded into the page.
         "background": Background.objects.filter(user=owner).visible_to(viewer),
-        "show_verification": viewer.pk == owner.pk or viewer.is_coordinator,
+        "show_verification": viewer.pk == owner.pk or is_coordinator(viewer),
     }
     return render(request, "accounts/person.html", context)

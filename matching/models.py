@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Kind, Program, User
+from accounts.permissions import is_coordinator
 
 
 class InvalidTransition(Exception):
@@ -54,7 +55,7 @@ class MentorshipRequestQuerySet(models.QuerySet["MentorshipRequest"]):
         return self.filter(status__in=MentorshipRequest.OPEN_STATUSES)
 
     def for_user(self, user: User) -> MentorshipRequestQuerySet:
-        if user.is_coordinator:
+        if is_coordinator(user):
             return self
         return self.filter(Q(mentee=user) | Q(mentor=user))
 
@@ -139,7 +140,7 @@ class MentorshipQuerySet(models.QuerySet["Mentorship"]):
         return self.filter(status=Mentorship.Status.ACTIVE)
 
     def for_user(self, user: User) -> MentorshipQuerySet:
-        if user.is_coordinator:
+        if is_coordinator(user):
             return self
         return self.filter(Q(mentee=user) | Q(mentor=user))
 

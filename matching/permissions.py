@@ -1,8 +1,9 @@
 """Who may call which workflow endpoint; which rows they may see is each view's ``get_queryset``.
 
 Role checks answer 403 ("you may not do this at all"); an object outside the caller's
-queryset is a 404, so its existence never leaks. The services check the same rules again:
-these classes only turn them into the right status before anything is loaded.
+queryset is a 404, so its existence never leaks. The roles are ``accounts.permissions``'s one
+definition each; the services check the same rules again: these classes only turn them into
+the right status before anything is loaded.
 """
 
 from __future__ import annotations
@@ -13,36 +14,29 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from accounts.models import Membership
+from accounts.permissions import is_coordinator, is_mentee, is_mentor
 from matching.models import Mentorship, MentorshipRequest
-
-
-def _role(request: Request) -> str | None:
-    user = request.user
-    if not (user and user.is_authenticated):
-        return None
-    return user.role
 
 
 class IsMentee(BasePermission):
     message = "Only mentees can do this."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return _role(request) == Membership.Role.MENTEE
+        return is_mentee(request.user)
 
 
 class IsMentor(BasePermission):
     message = "Only mentors can do this."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return _role(request) == Membership.Role.MENTOR
+        return is_mentor(request.user)
 
 
 class IsCoordinator(BasePermission):
     message = "Only program coordinators can do this."
 
     def has_permission(self, request: Request, view: APIView) -> bool:
-        return _role(request) == Membership.Role.COORDINATOR
+        return is_coordinator(request.user)
 
 
 class IsRequestMentor(BasePermission):

@@ -1,8 +1,9 @@
 """The coordinator's cohort match in the admin: set up, watch progress, review and edit, publish.
 
 Every page is a view of the ``CohortRun`` admin; every change calls ``matching.services.cohort``,
-the same services a script or the API would. Only coordinators (active staff) get in:
-``admin_view`` sends everyone else to the login page, and each view checks again.
+the same services a script or the API would. Only coordinators
+(``accounts.permissions.is_coordinator``) get in: ``admin_view`` sends everyone else to the login
+page, and each view checks again.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.admin import AllowListAdmin
 from accounts.models import MenteeProfile, Program, Specialty, User
+from accounts.permissions import CoordinatorAdmin, is_coordinator
 from matching.models import CohortPair, CohortRun
 from matching.services import cohort
 from matching.services.requests import RuleBroken
@@ -77,25 +79,13 @@ class CohortSetupForm(forms.Form):
 
 
 @admin.register(CohortRun)
-class CohortRunAdmin(AllowListAdmin):
+class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["id", "program", "algorithm", "status_with_progress", "matched", "created_by", "created_at"]
     list_filter = ["status", "algorithm", "program"]
     list_select_related = ["program", "created_by"]
     date_hierarchy = "created_at"
 
-    # --- Permissions: coordinators, i.e. active staff (User.is_coordinator) -------------
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_coordinator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_coordinator(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_coordinator(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_coordinator(request)
+    # Permissions: CoordinatorAdmin (the coordinator rule, then the Coordinators group's permissions).
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # runs are the record of who matched whom; discard instead
@@ -278,12 +268,8 @@ class CohortRunAdmin(AllowListAdmin):
         return get_object_or_404(CohortRun.objects.select_related("program", "created_by"), pk=run_id)
 
 
-def _is_coordinator(request: HttpRequest) -> bool:
-    return bool(getattr(request.user, "is_coordinator", False))
-
-
 def _require_coordinator(request: HttpRequest) -> None:
-    if not _is_coordinator(request):
+    if not is_coordinator(request.user):
         raise PermissionDenied
 
 

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.admin import AllowListAdmin
+from accounts.permissions import CoordinatorAdmin
 from matching import services
 from matching.models import Goal, Mentorship, MentorshipRequest, Transition
 
@@ -48,7 +49,7 @@ class GoalInline(ReadOnlyInline):
 
 
 @admin.register(MentorshipRequest)
-class MentorshipRequestAdmin(AllowListAdmin):
+class MentorshipRequestAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["id", "mentee", "mentor", "kind", "status", "score", "created_at", "expires_at"]
     list_display_links = ["id"]
     list_filter = ["status", "kind", "program"]
@@ -105,7 +106,7 @@ class MentorshipRequestAdmin(AllowListAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(AllowListAdmin):
+class MentorshipAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["id", "mentee", "mentor", "kind", "status", "at_risk", "started_at", "ended_at"]
     list_filter = ["status", "at_risk", "kind", "program", "rematch_requested"]
     search_fields = [
@@ -152,7 +153,7 @@ class MentorshipAdmin(AllowListAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(AllowListAdmin):
+class TransitionAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["at", "request", "mentorship", "from_status", "to_status", "by", "note"]
     list_filter = ["to_status", "from_status"]
     list_select_related = ["request", "mentorship", "by"]

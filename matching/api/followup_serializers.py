@@ -9,6 +9,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.permissions import is_coordinator
 from matching.models import CheckIn, CheckInResponse, Notification
 
 
@@ -44,7 +45,7 @@ class CheckInResponseSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True, help_text="Only for its author and coordinators."))
     def get_concern(self, response: CheckInResponse) -> str | None:
         viewer = self.context["request"].user
-        return response.concern if response.user_id == viewer.pk or viewer.is_coordinator else None
+        return response.concern if response.user_id == viewer.pk or is_coordinator(viewer) else None
 
 
 class CheckInSerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Background, Kind, Language, MeetingMode, MenteeProfile, MentorProfile, Specialty, User
+from accounts.permissions import is_coordinator
 from accounts.serializers import BackgroundEntrySerializer, background_json
 from matching.models import Goal, Mentorship, MentorshipRequest
 from matching.scoring.components import Match
@@ -340,7 +341,7 @@ class MentorshipSerializer(serializers.ModelSerializer):
         # The shape of ContactSerializer, built directly (a serializer per person is slow).
         viewer = self.context["request"].user
         live = mentorship.status == Mentorship.Status.ACTIVE
-        share = viewer.is_coordinator or (live and mentorship.involves(viewer))
+        share = is_coordinator(viewer) or (live and mentorship.involves(viewer))
         return {"id": person.pk, "name": person.display_name, "email": person.email if share else None}
 
 

@@ -50,7 +50,7 @@ from matching.scoring.components import Match, MenteeFeatures, MentorFeatures, s
 from matching.scoring.index import MentorIndex
 from matching.scoring.vocabulary import PREFERENCE_GROUPS
 from matching.services import directory as engine
-from matching.services.requests import RuleBroken
+from matching.services.requests import RuleBroken, require_coordinator
 
 Status = CohortRun.Status
 Progress = Callable[[int, str], None]
@@ -106,6 +106,7 @@ def create_run(
     mentee_filter: dict[str, Any],
     mentor_filter: dict[str, Any],
 ) -> CohortRun:
+    require_coordinator(by, to="run cohort matches")
     return CohortRun.objects.create(
         program=program,
         created_by=by,
@@ -346,7 +347,8 @@ def _mentee_attribute_named(code: str, mentee: MenteeFeatures, mentor: MentorFea
 # --- Edit -------------------------------------------------------------------------------
 
 
-def _editable(run: CohortRun) -> CohortRun:
+def _editable(run: CohortRun, by: User) -> CohortRun:
+    require_coordinator(by, to="edit cohort matches")
     locked = CohortRun.objects.select_for_update(of=("self",)).select_related("program").get(pk=run.pk)
     if locked.status != Status.PROPOSED:
         raise RuleBroken("not_editable", f"This run is {locked.get_status_display().lower()}; it can't be edited.")
@@ -376,7 +378,7 @@ def _scored(run: CohortRun, mentee_id: int, mentor_id: int) -> tuple[float, list
 
 @transaction.atomic
 def remove_pair(*, run: CohortRun, pair_id: int, by: User) -> CohortRun:
-    run = _editable(run)
+    run = _editable(run, by)
     pair = CohortPair.objects.filter(run=run, pk=pair_id).first()
     if pair is None:
         raise RuleBroken("no_pair", "That pair is no longer in this proposal.")
@@ -388,7 +390,7 @@ def remove_pair(*, run: CohortRun, pair_id: int, by: User) -> CohortRun:
 @transaction.atomic
 def swap_pairs(*, run: CohortRun, first_id: int, second_id: int, by: User) -> CohortRun:
     """Give each of two pairs the other's mentor, rescored; loads stay as they were."""
-    run = _editable(run)
+    run = _editable(run, by)
     pairs = {p.pk: p for p in CohortPair.objects.select_for_update().filter(run=run, pk__in=[first_id, second_id])}
     if first_id == second_id or len(pairs) != 2:
         raise RuleBroken("pick_two", "Choose two different pairs of this proposal to swap.")
@@ -406,7 +408,7 @@ def swap_pairs(*, run: CohortRun, first_id: int, second_id: int, by: User) -> Co
 @transaction.atomic
 def reassign(*, run: CohortRun, mentee_id: int, mentor_id: int, by: User) -> CohortRun:
     """Pair a mentee of the run (matched or not) with a mentor who still has a place."""
-    run = _editable(run)
+    run = _editable(run, by)
     current = CohortPair.objects.select_for_update().filter(run=run, mentee_id=mentee_id).first()
     in_run = current is not None or any(item["mentee"] == mentee_id for item in run.report.get("unmatched", []))
     if not in_run:
@@ -481,6 +483,7 @@ def publish(*, run: CohortRun, by: User) -> CohortRun:
     goes through the services' locked path in its own savepoint: a pair that broke a rule
     meanwhile (the mentor filled up, the mentee found a match) is skipped and reported.
     """
+    require_coordinator(by, to="publish cohort matches")
     run = CohortRun.objects.select_for_update(of=("self",)).select_related("program").get(pk=run.pk)
     if run.status == Status.PUBLISHED:
         return run

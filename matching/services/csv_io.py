@@ -34,6 +34,7 @@ from accounts.models import AuditEvent, Membership, MenteeProfile, MentorProfile
 from accounts.services import join_program
 from accounts.validators import validate_timezone
 from matching.models import Mentorship
+from matching.services.requests import require_coordinator
 
 
 class Writable(Protocol):
@@ -105,6 +106,7 @@ def write_rows(out: Writable, columns: tuple[str, ...], rows: Iterable[dict[str,
 
 
 def export_matches(out: Writable, *, program: Program, by: User) -> int:
+    require_coordinator(by, to="export matches")
     mentorships = (
         Mentorship.objects.filter(program=program)
         .select_related("mentee__mentee_profile", "mentor__mentor_profile__specialty")
@@ -138,6 +140,7 @@ def match_row(mentorship: Mentorship) -> dict[str, Any]:
 
 
 def export_participants(out: Writable, *, program: Program, by: User) -> int:
+    require_coordinator(by, to="export participants")
     memberships = (
         Membership.objects.filter(program=program, role__in=[Membership.Role.MENTEE, Membership.Role.MENTOR])
         .select_related("user__mentee_profile", "user__mentor_profile__specialty")
@@ -242,6 +245,7 @@ def import_participants(data: bytes, *, program: Program, by: User, dry_run: boo
     New people get an unusable password and an unverified address: they set a password
     through "forgot password". Imported mentors wait for verification like any other.
     """
+    require_coordinator(by, to="import participants")
     report = parse_participants(data)
     if not report.ok or dry_run or not report.rows:
         return report

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import User
 from matching.models import EmailOptOut, Notification
 from mentorship import resilience
@@ -118,7 +119,8 @@ def notify_all(*, recipients: Iterable[User], kind: str, **kwargs: Any) -> list[
 
 
 def coordinators() -> list[User]:
-    return list(User.objects.filter(is_staff=True, is_active=True))
+    """The people coordinator alerts go to: ``accounts.permissions.coordinators()``."""
+    return list(permissions.coordinators())
 
 
 def enqueue(notification_id: int) -> bool:

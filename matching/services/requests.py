@@ -14,7 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Kind, Membership, MentorProfile, Program, User
+from accounts.models import Kind, MentorProfile, Program, User
+from accounts.permissions import is_coordinator, is_mentee
 from matching.models import Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
 from matching.services.notifications import coordinators, notify, notify_all
 
@@ -49,6 +50,14 @@ def _require(condition: bool, code: str, message: str, *, conflict: bool = True)
         raise RuleBroken(code, message, conflict)
 
 
+def require_coordinator(user: User, *, to: str) -> None:
+    """Raise ``RuleBroken("coordinators_only")`` (a 400) unless ``accounts.permissions.is_coordinator(user)``.
+
+    ``to`` finishes the sentence "Only coordinators ...", e.g. ``"approve matches"``.
+    """
+    _require(is_coordinator(user), "coordinators_only", f"Only coordinators {to}.", conflict=False)
+
+
 @transaction.atomic
 def create_request(
     *,
@@ -70,7 +79,7 @@ def create_request(
         conflict=False,
     )
     _require(
-        Membership.objects.filter(user=mentee, program=program, role=Membership.Role.MENTEE).exists(),
+        is_mentee(mentee, program),
         "not_a_mentee",
         "Only mentees of this program can request a mentor.",
         conflict=False,
@@ -167,7 +176,7 @@ def accept_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest
 @transaction.atomic
 def approve_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
     request = _locked(request)
-    _require(by.is_coordinator, "coordinators_only", "Only coordinators approve matches.", conflict=False)
+    require_coordinator(by, to="approve matches")
     _require(request.status == Status.ACCEPTED, "invalid_state",
              f"Only accepted requests can be approved; this one is {request.status}.")  # fmt: skip
     return _match(request, by=by)
@@ -176,7 +185,7 @@ def approve_request(*, request: MentorshipRequest, by: User) -> MentorshipReques
 @transaction.atomic
 def reject_request(*, request: MentorshipRequest, by: User, note: str = "") -> MentorshipRequest:
     request = _locked(request)
-    _require(by.is_coordinator, "coordinators_only", "Only coordinators reject matches.", conflict=False)
+    require_coordinator(by, to="reject matches")
     _transition(request, Status.REJECTED, by=by, note=note[:300])
     request.response_note = note
     request.decided_at = timezone.now()
@@ -323,7 +332,7 @@ def end_mentorship(
     rating: int | None = None,
 ) -> Mentorship:
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
-    _require(mentorship.involves(by) or by.is_coordinator, "not_your_mentorship",
+    _require(mentorship.involves(by) or is_coordinator(by), "not_your_mentorship",
              "Only the mentee, the mentor or a coordinator can end this mentorship.", conflict=False)  # fmt: skip
     _require(outcome in (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED), "bad_outcome",
              "The outcome is completed or ended.", conflict=False)  # fmt: skip

@@ -10,6 +10,7 @@ from django import template
 from django.utils import timezone
 
 from accounts.models import Kind, User
+from accounts.permissions import is_coordinator
 from matching.models import CheckIn, CheckInResponse, Mentorship
 
 register = template.Library()
@@ -54,7 +55,7 @@ def checkin_rows(mentorship: Mentorship, viewer: User) -> list[CheckInRow]:
                 response=response,
                 side="Mentee" if response.user_id == mentorship.mentee_id else "Mentor",
                 is_mine=response.user_id == viewer.pk,
-                show_concern=response.user_id == viewer.pk or viewer.is_coordinator,
+                show_concern=response.user_id == viewer.pk or is_coordinator(viewer),
             )
             for response in checkin.responses.all()
         ]

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User as UserModel
+from accounts.permissions import role_of
 
 
 def _user(request: HttpRequest) -> UserModel:
@@ -29,7 +30,7 @@ def role_required(role: str) -> Callable[[Callable[..., HttpResponse]], Callable
         @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if _user(request).role != role:
+            if role_of(request.user) != role:
                 return render(request, "matching/wrong_role.html", {"needed": role}, status=403)
             return view(request, *args, **kwargs)
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, Program, User
+from accounts.permissions import is_coordinator
 from matching.services import csv_io
 from matching.services import metrics as coordinator
 
@@ -31,11 +32,11 @@ View = Callable[..., HttpResponse]
 
 
 def coordinator_only(view: View) -> View:
-    """Staff who are coordinators (admin_view already requires an active staff login)."""
+    """Coordinators only (``admin_view`` already sends everyone else to the admin login)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_coordinator", False):
+        if not is_coordinator(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

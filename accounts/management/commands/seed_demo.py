@@ -33,11 +33,11 @@ from accounts.models import (
     User,
     validate_background_value,
 )
+from accounts.permissions import COORDINATORS_GROUP
 from accounts.services import verify_mentor
 from accounts.validators import validate_npi, validate_slots, validate_timezone
 from matching.services import directory as engine
 
-COORDINATORS_GROUP = "Coordinators"
 BATCH = 500
 T = TypeVar("T")
 P = TypeVar("P", bound=demo.PersonSpec)

@@ -16,12 +16,14 @@ import time
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from accounts.management import demo
 from accounts.management.commands.seed_demo import Seeder
 from accounts.models import Membership, Program, User
+from accounts.permissions import COORDINATORS_GROUP
 from matching.models import CohortRun
 from matching.services import cohort
 from matching.tasks import run_cohort
@@ -86,6 +88,7 @@ class Command(BaseCommand):
             email=COORDINATOR_EMAIL, defaults={"is_staff": True, "first_name": "Bench", "last_name": "Coordinator"}
         )
         Membership.objects.get_or_create(user=coordinator, program=program, defaults={"role": "coordinator"})
+        coordinator.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
         seeder = Seeder(password_hash=make_password(None))  # unusable passwords: nobody signs in as these
         seeder.program = program
         numbers = range(FIRST_NUMBER, FIRST_NUMBER + mentors)
