@@ -89,7 +89,7 @@ def test_migration_put_coordinator_members_in_the_group(django_db_blocker: Any) 
 
     from django.apps import apps
 
-    migration = import_module("accounts.migrations.0005_coordinators_are_the_group")
+    migration = import_module("accounts.migrations.0006_coordinators_are_the_group")
     user = make_user(is_staff=True)
     Membership.objects.create(user=user, program=Program.objects.default(), role=Membership.Role.COORDINATOR)
     assert not is_coordinator(user)

@@ -19,6 +19,6 @@ def coordinator_members_join_the_group(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0004_coordinators_view_audit_log")]
+    dependencies = [("accounts", "0005_security")]
 
     operations = [migrations.RunPython(coordinator_members_join_the_group, migrations.RunPython.noop)]
