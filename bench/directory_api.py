@@ -131,7 +131,7 @@ def main() -> int:
             "baseline: plain DRF list, same page, unsorted": lambda: client.get("/bench/plain-mentors/"),
         }
         with override_settings(ROOT_URLCONF=bench_urlconf()):
-            engine._directory = None
+            engine.reset()
             index_ms = timed(variants["directory, by score (default)"])  # first call builds the index
             first = client.get("/api/v1/mentors/").json()
             for call in variants.values():  # warm-up

@@ -487,3 +487,29 @@ class SavedMentor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: mentor #{self.mentor_id} for mentee #{self.mentee_id}"
+
+
+class IndexChange(models.Model):
+    """One entry of the change feed that every process's directory indexes follow.
+
+    Written in the same transaction as the change it records (``matching.signals``), so
+    it commits or rolls back with it, and read by ``matching.services.directory`` in every
+    web and worker process, which applies the changed rows to its in-memory indexes. The
+    database, not Redis, carries it: freshness does not depend on the cache being up.
+    """
+
+    class Scope(models.TextChoices):
+        PERSON = "person", "A person's profile, background, memberships or mentorships"
+        PROGRAM = "program", "A program's settings or weights"
+        TAXONOMY = "taxonomy", "The specialty taxonomy (every index is rebuilt)"
+
+    id = models.BigAutoField(primary_key=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.PositiveBigIntegerField(default=0, help_text="The user id or program id; 0 for the taxonomy.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.scope} {self.key}"

@@ -1,32 +1,68 @@
-"""Keep the in-memory recommendation indexes in step with everything a score reads."""
+"""Keep the in-memory recommendation indexes in step with everything a score reads.
+
+Each change that can move a score is written to the change feed (``IndexChange``) in the
+same transaction, as the narrowest scope that covers it: a person (profile, background,
+memberships, mentorships: their row in every index), a program (its weights) or the
+taxonomy (every index is rebuilt). ``matching.services.directory`` applies the feed.
+"""
 
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from accounts.models import Background, MenteeProfile, MentorProfile, Program, Specialty, User
-from matching.models import Mentorship
+from accounts.models import Background, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
+from matching.models import IndexChange, Mentorship
 from matching.services import directory as engine
 
-# The only User fields a score reads; a login saves last_login and must not rebuild anything.
+Scope = IndexChange.Scope
+
+# The only User fields a score reads; a login saves last_login and must not touch any index.
 USER_FIELDS_THAT_SCORE = frozenset({"timezone", "is_active"})
 
 
-def _stale(**kwargs: Any) -> None:
-    update_fields = kwargs.get("update_fields")
-    if kwargs.get("sender") is User and update_fields is not None and not USER_FIELDS_THAT_SCORE & set(update_fields):
+def _person(**kwargs: Any) -> None:
+    instance, sender = kwargs["instance"], kwargs["sender"]
+    if sender is User:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not USER_FIELDS_THAT_SCORE & set(update_fields):
+            return
+        engine.record_change(Scope.PERSON, instance.pk)
+    elif sender is Mentorship:  # the mentor's free places
+        engine.record_change(Scope.PERSON, instance.mentor_id)
+    else:
+        engine.record_change(Scope.PERSON, instance.user_id)
+
+
+def _profile_specialties(**kwargs: Any) -> None:
+    if kwargs["action"] not in ("post_add", "post_remove", "post_clear"):
         return
-    engine.invalidate()
+    instance = kwargs["instance"]
+    if isinstance(instance, MenteeProfile | MentorProfile):
+        engine.record_change(Scope.PERSON, instance.user_id)
+    else:  # specialty.subspecialty_mentors.add(...): rare, from the admin; rebuild
+        engine.record_change(Scope.TAXONOMY, 0)
+
+
+def _program(**kwargs: Any) -> None:
+    engine.record_change(Scope.PROGRAM, kwargs["instance"].pk)
+
+
+def _taxonomy(**kwargs: Any) -> None:
+    if kwargs.get("action", "post_").startswith("post_"):
+        engine.record_change(Scope.TAXONOMY, 0)
 
 
 def connect() -> None:
-    for model in (MentorProfile, MenteeProfile, Background, Program, Specialty, Mentorship, User):
-        post_save.connect(_stale, sender=model, dispatch_uid=f"matching-stale-save-{model.__name__}")
-        post_delete.connect(_stale, sender=model, dispatch_uid=f"matching-stale-delete-{model.__name__}")
-    for through in (
-        MentorProfile.subspecialties.through,
-        MenteeProfile.target_specialties.through,
-        Specialty.related.through,
-        Specialty.families.through,
-    ):
-        m2m_changed.connect(_stale, sender=through, dispatch_uid=f"matching-stale-m2m-{through.__name__}")
+    for model in (MentorProfile, MenteeProfile, Background, Membership, Mentorship, User):
+        post_save.connect(_person, sender=model, dispatch_uid=f"matching-feed-save-{model.__name__}")
+        post_delete.connect(_person, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")
+    post_save.connect(_program, sender=Program, dispatch_uid="matching-feed-save-Program")
+    post_delete.connect(_program, sender=Program, dispatch_uid="matching-feed-delete-Program")
+    post_save.connect(_taxonomy, sender=Specialty, dispatch_uid="matching-feed-save-Specialty")
+    post_delete.connect(_taxonomy, sender=Specialty, dispatch_uid="matching-feed-delete-Specialty")
+    for through in (MentorProfile.subspecialties.through, MenteeProfile.target_specialties.through):
+        m2m_changed.connect(_profile_specialties, sender=through, dispatch_uid=f"matching-feed-m2m-{through.__name__}")
+    for taxonomy_through in (Specialty.related.through, Specialty.families.through):
+        m2m_changed.connect(
+            _taxonomy, sender=taxonomy_through, dispatch_uid=f"matching-feed-m2m-{taxonomy_through.__name__}"
+        )

@@ -45,13 +45,15 @@ def fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def fresh_recommendation_index() -> Iterator[None]:
-    # Each test has its own database state: never rank it with another test's index.
+def fresh_recommendation_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Each test has its own database state: never rank it with another test's index. And
+    # each query reads the change feed, so what a test changed shows whatever the clock says.
     from matching.services import directory as engine
 
-    engine._directory = None
+    monkeypatch.setattr(engine, "POLL_SECONDS", 0.0)
+    engine.reset()
     yield
-    engine._directory = None
+    engine.reset()
 
 
 def ensure_reference_data() -> None:

@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import MenteeProfile, MentorProfile, Specialty, Topic
+from accounts.models import Membership, MenteeProfile, MentorProfile, Specialty, Topic
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, WorkflowViewSet, _in_order, _public_background
 from matching.api.serializers import (
     MenteeSuggestionSerializer,
@@ -70,7 +70,7 @@ class MentorViewSet(WorkflowViewSet):
         allowed = None if narrowed is None else set(narrowed.values_list("user_id", flat=True))
         # engine.rank_mentors and engine.explain_mentors each read the mentee's profile; here
         # it is read once, and the page is ranked and explained from the same index.
-        index = engine.directory().mentors
+        index = engine.directory(engine.program_of(request.user, Membership.Role.MENTEE)).mentors  # type: ignore[arg-type]
         mentee = engine.features_of_mentee(request.user)  # type: ignore[arg-type]
         ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=filters["accepting"] != "true")
         ids: list[int] = ranked_ids.tolist()

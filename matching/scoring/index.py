@@ -13,8 +13,9 @@ test checks every pair). Ties rank by id, ascending.
 
 Indexes are plain in-memory objects: build one per program and process, then
 ``update``/``remove`` a row when a profile changes; weights may be swapped at any time.
-Queries may run in several threads at once (each has its own work buffers), but an
-``update`` must not run during a query: rebuild and swap, or hold a lock. Pure: no Django.
+Each index has a lock that its queries and its ``update``/``remove`` take, so a row
+changed in one thread never shows half-written to a query in another (each thread has
+its own work buffers). Pure: no Django.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, Self, TypeVar
+from functools import wraps
+from typing import Any, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +57,8 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 F = TypeVar("F", MenteeFeatures, MentorFeatures)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _MAX_TENTHS = 1000  # a score of 100.0
 
@@ -158,6 +162,17 @@ class _TupleCodes:
 # --- Indexes ----------------------------------------------------------------------------
 
 
+def _locked(method: Callable[Concatenate[Any, P], R]) -> Callable[Concatenate[Any, P], R]:
+    """Run ``method`` holding the index's lock (re-entrant: queries call each other)."""
+
+    @wraps(method)
+    def locked(self: Any, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     id: int
@@ -178,6 +193,7 @@ class _Index(Generic[F]):
         self._specialties = _TupleCodes(space.pad)
         self._regions = {"": 0}
         self._local = threading.local()  # each thread's Scratch: queries may run in threads
+        self.lock = threading.RLock()
 
     @classmethod
     def build(cls, people: Iterable[F], *, space: SpecialtySpace, weights: Weights = DEFAULT_WEIGHTS) -> Self:
@@ -193,6 +209,7 @@ class _Index(Generic[F]):
     def __contains__(self, person_id: object) -> bool:
         return person_id in self._rows
 
+    @_locked
     def get(self, person_id: int) -> F:
         return self._people[self._rows[person_id]]
 
@@ -201,6 +218,7 @@ class _Index(Generic[F]):
         """Ids in row order: the order of a ``mask``. Rows move on ``remove``."""
         return self._table["id"].astype(np.int64)
 
+    @_locked
     def update(self, person: F) -> None:
         """Insert ``person``, or replace the row with the same id (a profile edit)."""
         row = self._rows.get(person.id, len(self))
@@ -211,6 +229,7 @@ class _Index(Generic[F]):
             self._people[row] = person
         self._rows[person.id] = row
 
+    @_locked
     def remove(self, person_id: int) -> None:
         """Drop a row (a deleted or deactivated profile); unknown ids are ignored."""
         row = self._rows.pop(person_id, None)
@@ -287,11 +306,13 @@ class MentorIndex(_Index[MentorFeatures]):
     def _encode(self, person: MentorFeatures, *, specialty_code: int) -> Row:
         return mentor_row(person, specialty_code, self._region(person.region, insert=True))
 
+    @_locked
     def scores(self, mentee: MenteeFeatures) -> tuple[IntArray, FloatArray, BoolArray]:
         """(ids, scores, excluded) for every row, in row order; scores in [0, 100]."""
         tenths, excluded = self._score(mentee, self._scratch())
         return self.ids, tenths / 10.0, excluded.copy()
 
+    @_locked
     def rank_mentors(
         self,
         mentee: MenteeFeatures,
@@ -311,6 +332,7 @@ class MentorIndex(_Index[MentorFeatures]):
         tenths, rows = self._rank(mentee, limit, mask, allowed_ids, include_full)
         return self._table["id"][rows].astype(np.int64), tenths[rows] / 10.0
 
+    @_locked
     def top_mentors(
         self,
         mentee: MenteeFeatures,
@@ -324,6 +346,7 @@ class MentorIndex(_Index[MentorFeatures]):
         _, rows = self._rank(mentee, k, mask, allowed_ids, include_full)
         return [self._recommend(mentee, self._people[row]) for row in rows]
 
+    @_locked
     def explain(self, mentee: MenteeFeatures, mentor_id: int) -> Match | None:
         """The full match, reasons for the mentee, for one mentor of a directory page."""
         return score_pair(
@@ -370,6 +393,7 @@ class MenteeIndex(_Index[MenteeFeatures]):
     def _encode(self, person: MenteeFeatures, *, specialty_code: int) -> Row:
         return mentee_row(person, specialty_code, self._region(person.region, insert=True))
 
+    @_locked
     def rank_mentees(
         self,
         mentor: MentorFeatures,
@@ -382,6 +406,7 @@ class MenteeIndex(_Index[MenteeFeatures]):
         tenths, rows = self._rank(mentor, limit, mask, allowed_ids)
         return self._table["id"][rows].astype(np.int64), tenths[rows] / 10.0
 
+    @_locked
     def top_mentees(
         self,
         mentor: MentorFeatures,
@@ -394,6 +419,7 @@ class MenteeIndex(_Index[MenteeFeatures]):
         _, rows = self._rank(mentor, k, mask, allowed_ids)
         return [self._recommend(mentor, self._people[row]) for row in rows]
 
+    @_locked
     def explain(self, mentor: MentorFeatures, mentee_id: int) -> Match | None:
         """The full match, reasons for the mentor, for one suggested mentee."""
         return score_pair(

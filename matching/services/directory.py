@@ -1,31 +1,39 @@
 """The bridge from profiles in the database to the pure scoring and recommendation code.
 
-Each process keeps the program's mentors and mentees as in-memory NumPy indexes
-(``matching/recommend.py``), so the directory is ranked on every page view without
-touching the database for scores. Any change that can move a score — a profile, a
-background attribute, the taxonomy, a program's weights, a mentorship starting or
-ending (remaining capacity) — bumps a version number in the shared cache after commit;
-every process compares versions on its next read and rebuilds from the database.
-A rebuild is also forced after ``MAX_AGE`` seconds, in case the cache was down when a
-version was bumped.
+Each process keeps, per program, that program's mentors and mentees as in-memory NumPy
+indexes (``matching.scoring.index``) scored with that program's weights, so the directory
+is ranked on every page view without touching the database for scores. A person may be
+in several programs: they have a row in each program's indexes.
+
+Freshness comes from a change feed in the database (``IndexChange``): every change that
+can move a score (a profile, a background attribute, a membership, a mentorship starting
+or ending, a program's weights, the taxonomy) writes a row in its own transaction. Each
+process reads the feed at most every ``POLL_SECONDS`` (and at once after its own
+changes) and applies it: a changed person is reloaded and updated or removed in every
+loaded index, O(changed rows); new weights are swapped in; only a taxonomy change (or a
+new day, or a new process) builds indexes from scratch. So a directory read reflects
+every change committed ``POLL_SECONDS`` before it, whether Redis is up or not.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
+import math
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from accounts import taxonomy
-from accounts.models import Background, Family, MenteeProfile, MentorProfile, Program, Specialty, User
+from accounts.models import Background, Family, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
 from matching import scoring
-from matching.models import Mentorship
+from matching.models import IndexChange, Mentorship
 from matching.scoring.availability import slots_to_utc_mask
 from matching.scoring.index import MenteeIndex, MentorIndex, SpecialtySpace
 from matching.scoring.vocabulary import (
@@ -38,9 +46,6 @@ from matching.scoring.vocabulary import (
 )
 
 logger = logging.getLogger(__name__)
-
-VERSION_KEY = "matching:index-version"
-MAX_AGE = 300.0
 
 
 # --- Features ---------------------------------------------------------------------------
@@ -171,86 +176,247 @@ def specialty_space() -> SpecialtySpace:
     return SpecialtySpace.from_taxonomy(load_taxonomy())
 
 
+# --- The change feed ------------------------------------------------------------------------
+
+POLL_SECONDS = 1.0  # a process reads the feed at most this often: its directory is this stale at most
+GRACE_SECONDS = 60.0  # feed rows are re-read this long, for transactions that commit after later ones
+FEED_KEPT = datetime.timedelta(days=1)
+MAX_CHANGES_PER_TRANSACTION = 500  # beyond this a transaction asks for one rebuild instead of row updates
+CHUNK = 2000  # people loaded per query batch when building or updating
+
+
+class _Pending:
+    """The feed keys one transaction (at one savepoint level) has written; on commit, a nudge."""
+
+    def __init__(self) -> None:
+        self.keys: set[tuple[str, int]] = set()
+
+    def __call__(self) -> None:
+        _nudge()
+
+
+def record_change(scope: str, key: int) -> None:
+    """Write ``(scope, key)`` to the change feed in the current transaction, once per transaction.
+
+    ``scope`` is an ``IndexChange.Scope``: a person (``key`` a user id), a program (its id)
+    or the taxonomy (``key`` 0, every index rebuilt). A transaction that changes more than
+    ``MAX_CHANGES_PER_TRANSACTION`` keys (a bulk import or delete) writes one taxonomy-scope
+    row for the rest instead. This process reads the feed again on its next query.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        IndexChange.objects.create(scope=scope, key=key)
+        _nudge()
+        return
+    # Hooks registered inside a savepoint that rolled back are gone, with their feed rows;
+    # the ones left at or above this level describe rows that are still written.
+    level = set(connection.savepoint_ids)
+    alive = [entry[1] for entry in connection.run_on_commit if isinstance(entry[1], _Pending) and entry[0] <= level]
+    written = set().union(*(pending.keys for pending in alive))
+    if (scope, key) in written or (IndexChange.Scope.TAXONOMY, 0) in written:
+        return
+    mine = next((e[1] for e in connection.run_on_commit if isinstance(e[1], _Pending) and e[0] == level), None)
+    if mine is None:
+        mine = _Pending()
+        transaction.on_commit(mine)
+    if len(written) >= MAX_CHANGES_PER_TRANSACTION:
+        scope, key = IndexChange.Scope.TAXONOMY, 0
+    mine.keys.add((scope, key))
+    IndexChange.objects.create(scope=scope, key=key)
+
+
+def invalidate() -> None:
+    """Rebuild every process's indexes once the current transaction commits (prefer ``record_change``)."""
+    record_change(IndexChange.Scope.TAXONOMY, 0)
+
+
 # --- The per-process directory ---------------------------------------------------------------
 
 
 @dataclass
 class Directory:
-    version: int
-    built_at: float
+    """One program's indexes in this process, scored with that program's weights."""
+
+    program_id: int
     space: SpecialtySpace
     weights: scoring.Weights
     mentors: MentorIndex
     mentees: MenteeIndex
+    built_on: datetime.date
+
+    def set_weights(self, weights: scoring.Weights) -> None:
+        self.weights = self.mentors.weights = self.mentees.weights = weights
 
 
-_lock = threading.Lock()
-_directory: Directory | None = None
+@dataclass
+class _Engine:
+    """This process's state: the directories built so far and where it is in the change feed."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    space: SpecialtySpace | None = None
+    programs: dict[int, Directory] = field(default_factory=dict)
+    default_program: int | None = None
+    floor: int = 0  # every feed row up to this id is applied (or older than GRACE_SECONDS)
+    seen: set[int] = field(default_factory=set)  # feed rows above the floor already applied
+    checked_at: float = -math.inf
+    counts: Counter[str] = field(default_factory=Counter)
 
 
-def current_version() -> int:
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, 1, timeout=None)
-            version = cache.get(VERSION_KEY, 1)
-    except Exception:  # a dead cache must not take the directory down
-        logger.warning("matching: cache unreachable; index freshness falls back to MAX_AGE")
-        return -1
-    return int(version)
+_engine = _Engine()
 
 
-def _bump() -> None:
-    global _directory
-    try:
-        if not cache.add(VERSION_KEY, 2, timeout=None):
-            cache.incr(VERSION_KEY)
-    except Exception:
-        logger.warning("matching: could not bump the index version; processes refresh within MAX_AGE")
-    _directory = None  # this process rebuilds at once, whatever the cache says
+def reset() -> None:
+    """Forget every index: the next query starts from the database (tests, a new process)."""
+    global _engine
+    _engine = _Engine()
 
 
-def invalidate() -> None:
-    """Mark every process's indexes stale, once the current transaction commits.
+def counts() -> dict[str, int]:
+    """What this process has done: ``builds`` (full per-program builds), ``rows`` (row updates
+    or removals applied from the feed), ``reads`` (feed reads), ``weights`` (weight swaps),
+    ``taxonomy`` (rebuilds of everything)."""
+    return dict(_engine.counts)
 
-    One bump per transaction, however many rows it saves (a bulk delete of demo people
-    would otherwise bump thousands of times).
+
+def _nudge() -> None:
+    _engine.checked_at = -math.inf  # this process's own change shows on its next query
+
+
+def directory(program: Program | int | None = None) -> Directory:
+    """This process's indexes for ``program`` (the default program if None), fresh to the feed.
+
+    Reads the change feed when it last did more than ``POLL_SECONDS`` ago and applies what
+    changed row by row; builds a program's indexes on first use, after a taxonomy change,
+    and once a day (a pause that ends makes a mentor accepting without any edit).
     """
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(entry[1] is _bump for entry in connection.run_on_commit):
+    engine = _engine
+    with engine.lock:
+        _refresh(engine)
+        program_id = program.pk if isinstance(program, Program) else program
+        if program_id is None:
+            if engine.default_program is None:
+                engine.default_program = Program.objects.default().pk
+            program_id = engine.default_program
+        found = engine.programs.get(program_id)
+        if found is None or found.built_on != timezone.localdate():
+            found = engine.programs[program_id] = _build(engine, program_id)
+        return found
+
+
+def _refresh(engine: _Engine) -> None:
+    now = time.monotonic()
+    if engine.space is None:
+        _start(engine)
+    elif now - engine.checked_at >= POLL_SECONDS:
+        _apply(engine, _read_feed(engine))
+    engine.checked_at = now
+
+
+def _start(engine: _Engine) -> None:
+    """Take a place in the feed, then read the taxonomy: what commits after this is applied later."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=GRACE_SECONDS)
+    engine.floor = IndexChange.objects.filter(created_at__lt=cutoff).aggregate(last=Max("id"))["last"] or 0
+    engine.seen = set(IndexChange.objects.filter(id__gt=engine.floor).values_list("id", flat=True))
+    engine.space = specialty_space()
+    engine.programs.clear()
+    IndexChange.objects.filter(created_at__lt=timezone.now() - FEED_KEPT).delete()
+
+
+def _read_feed(engine: _Engine) -> list[tuple[str, int]]:
+    """The feed rows not applied yet, as (scope, key), in feed order."""
+    engine.counts["reads"] += 1
+    rows = list(IndexChange.objects.filter(id__gt=engine.floor).values_list("id", "scope", "key", "created_at"))
+    new = [(scope, key) for row_id, scope, key, _ in rows if row_id not in engine.seen]
+    engine.seen.update(row[0] for row in rows)
+    cutoff = timezone.now() - datetime.timedelta(seconds=GRACE_SECONDS)
+    settled = [row[0] for row in rows if row[3] < cutoff]
+    if settled:
+        engine.floor = max(settled)
+        engine.seen = {row_id for row_id in engine.seen if row_id > engine.floor}
+    return new
+
+
+def _apply(engine: _Engine, changes: list[tuple[str, int]]) -> None:
+    """Apply feed rows: people as row updates, programs as weight swaps, the taxonomy as a rebuild."""
+    if not changes:
         return
-    transaction.on_commit(_bump)
+    if any(scope == IndexChange.Scope.TAXONOMY for scope, _ in changes):
+        engine.counts["taxonomy"] += 1
+        engine.space = specialty_space()
+        engine.programs.clear()
+        engine.default_program = None
+        return
+    for program_id in {key for scope, key in changes if scope == IndexChange.Scope.PROGRAM}:
+        engine.default_program = None
+        found = engine.programs.get(program_id)
+        program = Program.objects.filter(pk=program_id).first()
+        if found is not None and program is None:
+            del engine.programs[program_id]
+        elif found is not None and program is not None:
+            found.set_weights(program_weights(program))
+            engine.counts["weights"] += 1
+    people = sorted({key for scope, key in changes if scope == IndexChange.Scope.PERSON})
+    if people and engine.programs:
+        _apply_people(engine, people)
 
 
-def build_directory(version: int) -> Directory:
+def _apply_people(engine: _Engine, user_ids: list[int]) -> None:
+    """Reload these people and put each in, or take each out of, every loaded program's indexes."""
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start : start + CHUNK]
+        roles = set(Membership.objects.filter(user_id__in=chunk).values_list("user_id", "program_id", "role"))
+        mentors = {p.user_id: mentor_features(p, active=p.active) for p in mentor_profiles().filter(user_id__in=chunk)}
+        mentees = {p.user_id: mentee_features(p) for p in mentee_profiles().filter(user_id__in=chunk)}
+        for program_id, found in engine.programs.items():
+            for user_id in chunk:
+                if user_id in mentors and (user_id, program_id, Membership.Role.MENTOR) in roles:
+                    found.mentors.update(mentors[user_id])
+                else:
+                    found.mentors.remove(user_id)
+                if user_id in mentees and (user_id, program_id, Membership.Role.MENTEE) in roles:
+                    found.mentees.update(mentees[user_id])
+                else:
+                    found.mentees.remove(user_id)
+                engine.counts["rows"] += 1
+
+
+def _build(engine: _Engine, program_id: int) -> Directory:
+    """A program's indexes from scratch: its verified mentors and active mentees, its weights."""
     started = time.perf_counter()
-    space = specialty_space()
-    weights = program_weights(Program.objects.default())
-    mentors = MentorIndex.build(
-        (mentor_features(p, active=p.active) for p in mentor_profiles()), space=space, weights=weights
-    )
-    mentees = MenteeIndex.build((mentee_features(p) for p in mentee_profiles()), space=space, weights=weights)
+    assert engine.space is not None
+    weights = program_weights(Program.objects.get(pk=program_id))
+    mentors = MentorIndex(engine.space, weights)
+    mentees = MenteeIndex(engine.space, weights)
+    members = Membership.objects.filter(program_id=program_id)
+    mentor_ids = list(members.filter(role=Membership.Role.MENTOR).order_by("user_id").values_list("user_id", flat=True))
+    for start in range(0, len(mentor_ids), CHUNK):
+        for profile in mentor_profiles().filter(user_id__in=mentor_ids[start : start + CHUNK]):
+            mentors.update(mentor_features(profile, active=profile.active))
+    mentee_ids = list(members.filter(role=Membership.Role.MENTEE).order_by("user_id").values_list("user_id", flat=True))
+    for start in range(0, len(mentee_ids), CHUNK):
+        for mentee in mentee_profiles().filter(user_id__in=mentee_ids[start : start + CHUNK]):
+            mentees.update(mentee_features(mentee))
+    engine.counts["builds"] += 1
     logger.info(
-        "matching: built indexes of %d mentors and %d mentees in %.0f ms",
+        "matching: built program %s's indexes of %d mentors and %d mentees in %.0f ms",
+        program_id,
         len(mentors),
         len(mentees),
         1000 * (time.perf_counter() - started),
     )
-    return Directory(version, time.monotonic(), space, weights, mentors, mentees)
+    return Directory(program_id, engine.space, weights, mentors, mentees, timezone.localdate())
 
 
-def directory() -> Directory:
-    """This process's indexes, rebuilt when stale."""
-    global _directory
-    version = current_version()
-    found = _directory
-    if found is not None and found.version == version and time.monotonic() - found.built_at < MAX_AGE:
-        return found
-    with _lock:
-        found = _directory
-        if found is None or found.version != version or time.monotonic() - found.built_at >= MAX_AGE:
-            found = _directory = build_directory(version)
-        return found
+def program_of(user: User, role: str) -> int | None:
+    """The program whose directory ``user`` sees in ``role``: the default one if they are in it
+    with that role, else their oldest such membership; None (the default program) if none."""
+    found = (
+        Membership.objects.filter(user=user, role=role)
+        .order_by("-program__is_default", "program_id")
+        .values_list("program_id", flat=True)
+        .first()
+    )
+    return found
 
 
 def program_weights(program: Program) -> scoring.Weights:
@@ -282,8 +448,8 @@ def features_of_mentor(user: User) -> scoring.MentorFeatures:
 def rank_mentors(
     mentee: User, *, allowed_ids: set[int] | None = None, include_full: bool = False
 ) -> tuple[list[int], list[float]]:
-    """Every mentor for this mentee, best first, as (user ids, scores)."""
-    ids, scores = directory().mentors.rank_mentors(
+    """Every mentor of the mentee's program for this mentee, best first, as (user ids, scores)."""
+    ids, scores = directory(program_of(mentee, Membership.Role.MENTEE)).mentors.rank_mentors(
         features_of_mentee(mentee), allowed_ids=allowed_ids, include_full=include_full
     )
     return ids.tolist(), scores.tolist()
@@ -291,7 +457,7 @@ def rank_mentors(
 
 def explain_mentors(mentee: User, mentor_ids: list[int]) -> dict[int, scoring.Match]:
     """The full match, reasons worded for the mentee, for each of a page of mentors."""
-    found = directory()
+    found = directory(program_of(mentee, Membership.Role.MENTEE))
     features = features_of_mentee(mentee)
     matches = {}
     for mentor_id in mentor_ids:
@@ -303,14 +469,14 @@ def explain_mentors(mentee: User, mentor_ids: list[int]) -> dict[int, scoring.Ma
 
 
 def suggest_mentees(mentor: User, *, k: int = 20) -> list[tuple[int, scoring.Match]]:
-    """The best mentees for this mentor, reasons worded for the mentor."""
-    found = directory()
+    """The best mentees of the mentor's program for this mentor, reasons worded for the mentor."""
+    found = directory(program_of(mentor, Membership.Role.MENTOR))
     recommendations = found.mentees.top_mentees(features_of_mentor(mentor), k)
     return [(r.id, r.match) for r in recommendations]
 
 
 def score_of(mentee: User, mentor: User) -> float | None:
-    found = directory()
+    found = directory(program_of(mentee, Membership.Role.MENTEE))
     if mentor.pk not in found.mentors:
         return None
     match = found.mentors.explain(features_of_mentee(mentee), mentor.pk)

@@ -32,7 +32,7 @@ def shot() -> Shot:
 def test_coordinator_matches_a_cohort_reviews_edits_and_publishes(page: Any, shot: Shot, settings: Any) -> None:
     settings.CELERY_TASK_ALWAYS_EAGER = True
     call_command("seed_demo", "--quiet", "--no-history", "--mentors", "40", "--mentees", "80")
-    engine._directory = None
+    engine.reset()
 
     page.goto("/admin/login/?next=/admin/matching/cohortrun/")
     page.get_by_label("Email").fill(demo.DEMO_COORDINATOR_EMAIL)

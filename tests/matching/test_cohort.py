@@ -416,7 +416,7 @@ def test_task_reports_progress_in_steps(coordinator: User, monkeypatch: pytest.M
 
 def test_whole_demo_population_is_matched_and_published_within_the_rules(coordinator: User) -> None:
     call_command("seed_demo", "--quiet", "--no-history")  # the whole population, none matched yet
-    engine._directory = None
+    engine.reset()
     timings = {}
     for algorithm in ("stable", "optimal"):
         started = time.perf_counter()

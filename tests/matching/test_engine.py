@@ -9,8 +9,10 @@ from django.db import connection
 
 from accounts import taxonomy
 from accounts.models import Background, Program, Specialty
+from matching.models import IndexChange
 from matching.scoring.components import score_pair
 from matching.services import directory as engine
+from tests.conftest import ensure_reference_data
 from tests.factories import give_background, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +112,7 @@ def test_no_stale_ranking_after_a_profile_edit(committed: Any) -> None:
     psychiatrist = committed(lambda: make_mentor(specialty="psychiatry", **alike()))
     ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
     assert engine.rank_mentors(mentee.user)[0][0] == ortho.user.pk
+    before = engine.counts()
 
     def retrain() -> None:
         psychiatrist.specialty = Specialty.objects.get(slug="orthopaedic-surgery")
@@ -119,6 +122,9 @@ def test_no_stale_ranking_after_a_profile_edit(committed: Any) -> None:
     committed(retrain)
 
     assert engine.rank_mentors(mentee.user)[0][0] == psychiatrist.user.pk
+    after = engine.counts()
+    assert after["builds"] == before["builds"] == 1  # one row updated, nothing rebuilt
+    assert after["rows"] == before.get("rows", 0) + 1
 
 
 def test_no_stale_ranking_after_a_program_weight_change(committed: Any) -> None:
@@ -126,6 +132,7 @@ def test_no_stale_ranking_after_a_program_weight_change(committed: Any) -> None:
     spanish = committed(lambda: make_mentor(specialty="psychiatry", **alike(languages=["en", "es"])))
     ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
     assert engine.rank_mentors(mentee.user)[0][0] == ortho.user.pk
+    before = engine.counts()
 
     def only_language_matters() -> None:
         program = Program.objects.default()
@@ -135,6 +142,8 @@ def test_no_stale_ranking_after_a_program_weight_change(committed: Any) -> None:
     committed(only_language_matters)
 
     assert engine.rank_mentors(mentee.user)[0][0] == spanish.user.pk
+    assert engine.counts()["builds"] == before["builds"]  # new weights swapped in, no rebuild
+    assert engine.counts()["weights"] == 1
 
 
 def test_a_full_mentor_drops_out_once_a_mentorship_starts(committed: Any) -> None:
@@ -152,6 +161,7 @@ def test_a_full_mentor_drops_out_once_a_mentorship_starts(committed: Any) -> Non
 
     assert mentor.user.pk not in engine.rank_mentors(mentee.user)[0]
     assert mentor.user.pk in engine.rank_mentors(mentee.user, include_full=True)[0]
+    assert engine.counts()["builds"] == 1
 
 
 @pytest.mark.parametrize(
@@ -200,8 +210,143 @@ def test_suggested_mentees_for_a_mentor_are_ranked_with_reasons(committed: Any) 
 def test_a_login_does_not_make_the_index_stale(committed: Any, client: Any) -> None:
     mentee = committed(mentee_aiming_at_sports_ortho)
     engine.rank_mentors(mentee.user)
-    built = engine._directory
+    feed = IndexChange.objects.count()
 
     committed(lambda: client.force_login(mentee.user))  # saves last_login
+    engine.rank_mentors(mentee.user)
 
-    assert engine._directory is built
+    assert IndexChange.objects.count() == feed
+    assert engine.counts()["builds"] == 1 and "rows" not in engine.counts()
+
+
+# --- Per-program indexes and the change feed ---------------------------------------------------
+
+
+def second_program(**fields: Any) -> Program:
+    return Program.objects.create(name="Surgery track", slug="surgery-track", **fields)
+
+
+def test_per_program_weights_change_the_order_in_that_program_only(committed: Any) -> None:
+    from accounts.services import join_program
+
+    track = committed(second_program)
+    mentee = committed(lambda: mentee_aiming_at_sports_ortho(languages=["en", "es"]))
+    spanish = committed(lambda: make_mentor(specialty="psychiatry", **alike(languages=["en", "es"])))
+    ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
+    for person, role in ((mentee.user, "mentee"), (spanish.user, "mentor"), (ortho.user, "mentor")):
+        committed(lambda person=person, role=role: join_program(user=person, role=role, program=track))
+    features = engine.features_of_mentee(mentee.user)
+
+    def order(program: Program | None) -> list[int]:
+        return engine.directory(program).mentors.rank_mentors(features)[0].tolist()
+
+    assert order(None) == order(track) == [ortho.user.pk, spanish.user.pk]
+
+    def only_language_matters_in_the_track() -> None:
+        track.weights = {name: 0 for name in track.weights} | {"language": 10}
+        track.save()
+
+    committed(only_language_matters_in_the_track)
+
+    assert order(track) == [spanish.user.pk, ortho.user.pk]
+    assert order(None) == [ortho.user.pk, spanish.user.pk]  # the default program keeps its weights
+    assert engine.counts()["builds"] == 2  # one per program, none after the weight change
+
+
+def test_each_program_ranks_its_own_members_and_a_person_may_be_in_several(committed: Any) -> None:
+    from accounts.services import join_program
+
+    track = committed(second_program)
+    mentee = committed(lambda: mentee_aiming_at_sports_ortho(program=track))  # only in the track
+    everywhere = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
+    committed(lambda: join_program(user=everywhere.user, role="mentor", program=track))
+    default_only = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
+
+    assert engine.rank_mentors(mentee.user)[0] == [everywhere.user.pk]  # the mentee's own program
+    assert set(engine.directory().mentors.ids.tolist()) == {everywhere.user.pk, default_only.user.pk}
+
+    def full() -> None:
+        everywhere.capacity = 0
+        everywhere.save()
+
+    committed(full)  # one edit reaches the person's row in both programs' indexes
+
+    assert engine.rank_mentors(mentee.user)[0] == []
+    assert set(engine.directory().mentors.rank_mentors(engine.features_of_mentee(mentee.user))[0]) == {
+        default_only.user.pk
+    }
+    assert engine.counts()["builds"] == 2
+
+
+@pytest.mark.django_db(transaction=True)  # real transactions, as in production
+def test_one_transaction_writes_one_feed_row_per_person() -> None:
+    from django.db import transaction
+
+    ensure_reference_data()
+    mentor = make_mentor(specialty="psychiatry")
+    start = IndexChange.objects.count()
+    with transaction.atomic():
+        for capacity in (1, 2, 3):
+            mentor.capacity = capacity
+            mentor.save()
+        give_background(mentor.user, "rural", True)
+
+    assert list(IndexChange.objects.values_list("scope", "key"))[start:] == [("person", mentor.user.pk)]
+
+
+@pytest.mark.django_db(transaction=True)  # real transactions, as in production
+def test_a_change_rolled_back_in_a_savepoint_is_written_again_when_it_happens_for_real() -> None:
+    from django.db import transaction
+
+    ensure_reference_data()
+    mentor = make_mentor(specialty="psychiatry")
+    start = IndexChange.objects.count()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                mentor.capacity = 5
+                mentor.save()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        assert IndexChange.objects.count() == start
+        mentor.capacity = 6
+        mentor.save()
+
+    assert IndexChange.objects.count() == start + 1
+
+
+@pytest.mark.django_db(transaction=True)  # real transactions, as in production
+def test_a_bulk_change_asks_for_one_rebuild_instead_of_thousands_of_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import transaction
+
+    monkeypatch.setattr(engine, "MAX_CHANGES_PER_TRANSACTION", 3)
+    ensure_reference_data()
+    mentors = [make_mentor(specialty="psychiatry") for _ in range(6)]
+    start = IndexChange.objects.count()
+    with transaction.atomic():
+        for mentor in mentors:
+            mentor.capacity = 4
+            mentor.save()
+
+    assert [scope for scope, in IndexChange.objects.values_list("scope")[start:]] == [
+        "person",
+        "person",
+        "person",
+        "taxonomy",
+    ]
+
+
+def test_a_taxonomy_change_rebuilds_every_program(committed: Any) -> None:
+    mentee = committed(mentee_aiming_at_sports_ortho)
+    engine.rank_mentors(mentee.user)
+
+    def rename() -> None:
+        psychiatry = Specialty.objects.get(slug="psychiatry")
+        psychiatry.name = "Psychiatry and mental health"
+        psychiatry.save()
+
+    committed(rename)
+    engine.rank_mentors(mentee.user)
+
+    assert engine.counts()["builds"] == 2 and engine.counts()["taxonomy"] == 1
