@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0006_coordinator_followup_permissions'),
+        ('matching', '0007_request_cohort_run'),
     ]
 
     operations = [
