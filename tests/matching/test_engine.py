@@ -329,7 +329,7 @@ def test_a_bulk_change_asks_for_one_rebuild_instead_of_thousands_of_rows(monkeyp
             mentor.capacity = 4
             mentor.save()
 
-    assert [scope for scope, in IndexChange.objects.values_list("scope")[start:]] == [
+    assert [scope for (scope,) in IndexChange.objects.values_list("scope")[start:]] == [
         "person",
         "person",
         "person",
