@@ -228,3 +228,114 @@ class EndForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+
+
+# --- The live mentorship: meetings, messages, reports, the agreement -------------------------
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+MODES = MeetingMode.choices
+
+
+class MeetingForm(forms.Form):
+    """Propose (or move) a meeting: a suggested slot, or another time in the viewer's own time zone."""
+
+    DURATIONS = [(30, "30 minutes"), (45, "45 minutes"), (60, "1 hour"), (90, "1 hour 30 minutes")]
+    OTHER = "other"
+
+    slot = forms.ChoiceField(label="When", widget=forms.RadioSelect, required=False)
+    start_local = forms.DateTimeField(
+        label="Another time",
+        required=False,
+        widget=LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    duration_minutes = forms.TypedChoiceField(label="Length", choices=DURATIONS, coerce=int, initial=60)
+    mode = forms.ChoiceField(
+        label="How", choices=[("video", "Video call"), ("phone", "Phone"), ("in_person", "In person")]
+    )
+    location = forms.CharField(
+        label="Link or place", required=False, max_length=500, help_text="A video link, a phone number or an address."
+    )
+    agenda = forms.CharField(label="Agenda", required=False, max_length=2000, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args: Any, slots: list[tuple[str, str]], tz_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tz_name = tz_name
+        self.fields["slot"].choices = [*slots, (self.OTHER, "Another time")]
+        self.fields["start_local"].help_text = f"In your time zone, {tz_name}."
+        if not slots:
+            self.fields["slot"].initial = self.OTHER
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        slot = data.get("slot") or self.OTHER
+        if slot != self.OTHER:
+            try:
+                data["start"] = datetime.datetime.fromisoformat(slot)
+            except ValueError:
+                self.add_error("slot", "Choose one of the suggested times.")
+        elif data.get("start_local"):
+            from zoneinfo import ZoneInfo
+
+            naive = data["start_local"].replace(tzinfo=None)
+            data["start"] = naive.replace(tzinfo=ZoneInfo(self.tz_name))
+        elif "start_local" not in self.errors:
+            self.add_error("start_local", "Choose a suggested time, or give another time.")
+        return data
+
+
+class MeetingLogForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label="Did the meeting happen?",
+        choices=[("yes", "We met"), ("no", "It did not happen")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label="Private notes",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea({"rows": 3}),
+        help_text="Only you read these.",
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Note to the other side", required=False, max_length=1000)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="Message", max_length=4000, widget=forms.Textarea({"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=2000, widget=forms.Textarea({"rows": 2}))
+
+
+class AgreementForm(forms.Form):
+    frequency = forms.CharField(label="How often we meet", max_length=200)
+    channel = forms.ChoiceField(label="Preferred channel", choices=MODES)
+    goals = forms.CharField(label="Goals", max_length=2000, widget=forms.Textarea({"rows": 3}))
+    confidentiality = forms.CharField(label="Confidentiality", max_length=2000, widget=forms.Textarea({"rows": 2}))
+    planned_end = forms.DateField(label="Planned end", widget=DateInput())
+
+
+class ReassessForm(forms.Form):
+    goals_met = forms.ChoiceField(
+        label="Did you meet the agreement's goals?",
+        choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+        widget=forms.RadioSelect,
+    )
+    would_recommend = forms.TypedChoiceField(
+        label="Would you recommend this mentoring to a friend?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )

@@ -4,6 +4,7 @@ Each change that can move a score is written to the change feed (``IndexChange``
 same transaction, as the narrowest scope that covers it: a person (profile, background,
 memberships, mentorships: their row in every index), a program (its weights) or the
 taxonomy (every index is rebuilt). ``matching.services.directory`` applies the feed.
+Every new mentorship also gets its mentoring agreement from the program's template.
 """
 
 from typing import Any
@@ -52,7 +53,17 @@ def _taxonomy(**kwargs: Any) -> None:
         engine.record_change(Scope.TAXONOMY, 0)
 
 
+def _agreement_for_new_mentorship(sender: type[Mentorship], instance: Mentorship, created: bool, **kwargs: Any) -> None:
+    # Whatever path made the mentorship (a request, a cohort run, an import), both sides
+    # find an agreement to confirm from its first page view.
+    if created and not kwargs.get("raw"):
+        from matching.services.agreement import agreement_for
+
+        agreement_for(instance)
+
+
 def connect() -> None:
+    post_save.connect(_agreement_for_new_mentorship, sender=Mentorship, dispatch_uid="matching-new-agreement")
     for model in (MentorProfile, MenteeProfile, Background, Membership, Mentorship, User):
         post_save.connect(_person, sender=model, dispatch_uid=f"matching-feed-save-{model.__name__}")
         post_delete.connect(_person, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")

@@ -8,7 +8,7 @@ from celery import shared_task
 
 from matching import services
 from matching.models import CohortRun
-from matching.services import checkins, cohort, notifications
+from matching.services import checkins, cohort, inactivity, meetings, messages, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +56,22 @@ def follow_up_checkins() -> int:
 @shared_task(name="matching.weekly_digest")
 def weekly_digest() -> int:
     return checkins.send_weekly_digest()
+
+
+@shared_task(name="matching.remind_meetings")
+def remind_meetings() -> int:
+    """Remind both sides a day ahead; the conditional claim on ``reminded_at`` makes reruns no-ops."""
+    return meetings.remind_meetings()
+
+
+@shared_task(name="matching.send_message_digests")
+def send_message_digests() -> int:
+    return messages.send_message_digests()
+
+
+@shared_task(name="matching.follow_up_inactivity")
+def follow_up_inactivity() -> int:
+    return inactivity.follow_up_inactivity()
 
 
 CohortStatus = CohortRun.Status

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, path
 
-from matching.views import coordinator, directory, followup, mentorships, requests
+from matching.views import coordinator, directory, followup, meetings, mentorships, messages, requests
 
 app_name = "matching"
 
@@ -31,6 +31,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/preferences/", followup.notification_preferences, name="notification_preferences"),
     path("notifications/<int:pk>/read/", followup.notification_read, name="notification_read"),
     path("unsubscribe/<str:token>/", followup.unsubscribe, name="unsubscribe"),
+    # The live mentorship: meetings, the calendar feed, messages, reports, the agreement.
+    path("mentorships/<int:pk>/meetings/new/", meetings.plan, name="plan_meeting"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/reschedule/", meetings.reschedule, name="reschedule_meeting"),
+    path("meetings/<int:pk>/log/", meetings.log, name="log_meeting"),
+    path("meetings/<int:pk>/invite.ics", meetings.meeting_ics, name="meeting_ics"),
+    path("meetings/<int:pk>/<str:verb>/", meetings.answer, name="answer_meeting"),
+    path("calendar/", meetings.calendar_settings, name="calendar"),
+    path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
+    path("mentorships/<int:pk>/messages/", messages.conversation, name="messages"),
+    path("requests/<int:pk>/messages/", messages.request_conversation, name="request_messages"),
+    path("messages/<int:message_id>/report/", messages.report_message, name="report_message"),
+    path("mentorships/<int:pk>/safety/<str:verb>/", messages.report_or_block, name="report_or_block"),
+    path("mentorships/<int:pk>/agreement/", messages.agreement_change, name="agreement_change"),
+    path("mentorships/<int:pk>/agreement/confirm/", messages.agreement_confirm, name="agreement_confirm"),
+    path("mentorships/<int:pk>/agreement/reassess/", messages.agreement_reassess, name="agreement_reassess"),
 ]
 
 # The coordinator's pages, mounted at ``admin/coordinator/`` (before ``admin/``) in mentorship/urls.py.
@@ -43,4 +59,6 @@ coordinator_urlpatterns: list[URLPattern | URLResolver] = [
     path("export/matches.csv", admin.site.admin_view(coordinator.export_matches), name="export_matches"),
     path("export/participants.csv", admin.site.admin_view(coordinator.export_participants), name="export_participants"),
     path("import/", admin.site.admin_view(coordinator.import_participants), name="import"),
+    path("reports/", admin.site.admin_view(messages.coordinator_reports), name="reports"),
+    path("reports/<int:pk>/", admin.site.admin_view(messages.coordinator_report), name="report"),
 ]

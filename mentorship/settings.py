@@ -285,6 +285,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "schedule-checkins": {"task": "matching.schedule_checkins", "schedule": 3600.0},
     "follow-up-checkins": {"task": "matching.follow_up_checkins", "schedule": 3600.0},
     "weekly-digest": {"task": "matching.weekly_digest", "schedule": crontab(hour=13, minute=0, day_of_week="mon")},
+    "remind-meetings": {"task": "matching.remind_meetings", "schedule": 15 * 60.0},
+    "send-message-digests": {"task": "matching.send_message_digests", "schedule": 5 * 60.0},
+    "follow-up-inactivity": {"task": "matching.follow_up_inactivity", "schedule": 3600.0},
 }
 
 # The outbox: a claimed notification whose worker died is handed back after this long;
@@ -343,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "DeclineReasonEnum": "matching.models.MentorshipRequest.DeclineReason",
         "EndReasonEnum": "matching.models.Mentorship.EndReason",
         "RoleEnum": "accounts.models.Membership.Role",
+        "MeetingModeEnum": "accounts.models.MeetingMode",
         "MenteeRoleEnum": ["mentee"],
         "MentorRoleEnum": ["mentor"],
     },

@@ -6,9 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from matching import urls as matching_urls
+from matching.api import agreements as agreements_api
 from matching.api import directory as directory_api
 from matching.api import followup as followup_api
+from matching.api import meetings as meetings_api
 from matching.api import mentorships as mentorships_api
+from matching.api import messages as messages_api
 from matching.api import requests as requests_api
 from mentorship.health import healthz
 
@@ -20,6 +23,58 @@ router.register("mentees", directory_api.MenteeViewSet, basename="mentee")
 router.register("requests", requests_api.RequestViewSet, basename="request")
 router.register("mentorships", mentorships_api.MentorshipViewSet, basename="mentorship")
 router.register("notifications", followup_api.NotificationViewSet, basename="notification")
+router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
+router.register("messages", messages_api.MessageViewSet, basename="message")
+
+# The live mentorship (issue 16): nested under a mentorship, before the router's own routes.
+live_mentorship_urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "mentorships/<int:mentorship_pk>/meetings/",
+        meetings_api.MentorshipMeetingViewSet.as_view({"get": "list", "post": "create"}),
+        name="mentorship-meetings",
+    ),
+    path(
+        "mentorships/<int:mentorship_pk>/meetings/slots/",
+        meetings_api.MentorshipMeetingViewSet.as_view({"get": "slots"}),
+        name="mentorship-meeting-slots",
+    ),
+    path(
+        "mentorships/<int:mentorship_pk>/messages/",
+        messages_api.ConversationViewSet.as_view({"get": "list", "post": "create"}),
+        name="mentorship-messages",
+    ),
+    path(
+        "requests/<int:request_pk>/messages/",
+        messages_api.ConversationViewSet.as_view({"get": "list", "post": "create"}),
+        name="request-messages",
+    ),
+    path(
+        "mentorships/<int:mentorship_pk>/report/",
+        messages_api.MentorshipSafetyViewSet.as_view({"post": "report"}),
+        name="mentorship-report",
+    ),
+    path(
+        "mentorships/<int:mentorship_pk>/block/",
+        messages_api.MentorshipSafetyViewSet.as_view({"post": "block"}),
+        name="mentorship-block",
+    ),
+    path(
+        "mentorships/<int:mentorship_pk>/agreement/",
+        agreements_api.AgreementViewSet.as_view({"get": "retrieve", "put": "update"}),
+        name="mentorship-agreement",
+    ),
+    path(
+        "mentorships/<int:mentorship_pk>/agreement/confirm/",
+        agreements_api.AgreementViewSet.as_view({"post": "confirm"}),
+        name="mentorship-agreement-confirm",
+    ),
+    path(
+        "mentorships/<int:mentorship_pk>/agreement/reassess/",
+        agreements_api.AgreementViewSet.as_view({"post": "reassess"}),
+        name="mentorship-agreement-reassess",
+    ),
+    path("me/calendar/", meetings_api.MyCalendarView.as_view(), name="me-calendar"),
+]
 
 api_urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -33,6 +88,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
         followup_api.MentorshipCheckInViewSet.as_view({"get": "list", "post": "create"}),
         name="mentorship-checkins",
     ),
+    *live_mentorship_urlpatterns,
     path("", include(router.urls)),
 ]
 

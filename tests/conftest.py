@@ -78,7 +78,11 @@ def ensure_reference_data() -> None:
         accounts_data.create_coordinators_group,
     ):
         load(apps, None)
-    for name in ("0002_coordinator_permissions", "0006_coordinator_followup_permissions"):
+    for name in (
+        "0002_coordinator_permissions",
+        "0006_coordinator_followup_permissions",
+        "0008_coordinator_live_permissions",
+    ):
         import_module(f"matching.migrations.{name}").grant(apps, None)
     import_module("accounts.migrations.0004_coordinators_view_audit_log").grant(apps, None)
 

@@ -71,11 +71,13 @@ def notify(
     context: dict[str, Any] | None = None,
     link: str = "",
     dedupe_key: str | None = None,
+    calendar: str = "",
 ) -> Notification | None:
     """Write a notification in the current transaction; its email goes out after commit.
 
     ``dedupe_key`` makes the event idempotent: a second notify with the same key writes
-    nothing and returns None.
+    nothing and returns None. ``calendar`` is an iCalendar text the email carries as
+    ``invite.ics`` (``text/calendar`` with its METHOD), for meeting invites.
     """
     context = {
         **(context or {}),
@@ -95,6 +97,7 @@ def notify(
                 body_text=render_to_string(f"emails/{kind}-body-text.html", context),
                 body_html=render_to_string(f"emails/{kind}-body-html.html", context),
                 link=link,
+                calendar=calendar,
                 dedupe_key=dedupe_key,
                 email_status=EmailStatus.PENDING if wants_email(recipient, kind) else EmailStatus.SKIPPED,
             )
@@ -178,6 +181,9 @@ def _send(notification: Notification) -> None:
         },
     )
     message.attach_alternative(notification.body_html, "text/html")
+    if notification.calendar:
+        method = "CANCEL" if "METHOD:CANCEL" in notification.calendar else "REQUEST"
+        message.attach("invite.ics", notification.calendar, f"text/calendar; method={method}")
     message.send()
 
 

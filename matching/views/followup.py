@@ -31,6 +31,16 @@ _PARTICIPANT_KINDS = [
     Kind.CHECKIN_DUE,
     Kind.CHECKIN_REMINDER,
     Kind.CHECKIN_MISSED,
+    Kind.MEETING_PROPOSED,
+    Kind.MEETING_ACCEPTED,
+    Kind.MEETING_DECLINED,
+    Kind.MEETING_CHANGED,
+    Kind.MEETING_CANCELLED,
+    Kind.MEETING_REMINDER,
+    Kind.NEW_MESSAGES,
+    Kind.AGREEMENT,
+    Kind.INACTIVE_NUDGE,
+    Kind.INACTIVE_WARNING,
 ]
 KINDS_BY_ROLE: dict[str | None, list[str]] = {
     Membership.Role.MENTEE: [Kind.REQUEST_ACCEPTED, Kind.REQUEST_DECLINED, Kind.REQUEST_EXPIRED, *_PARTICIPANT_KINDS],
@@ -42,7 +52,7 @@ KINDS_BY_ROLE: dict[str | None, list[str]] = {
         *_PARTICIPANT_KINDS,
         Kind.MENTOR_VERIFIED,
     ],
-    Membership.Role.COORDINATOR: [Kind.APPROVAL_NEEDED, Kind.AT_RISK, Kind.DIGEST],
+    Membership.Role.COORDINATOR: [Kind.APPROVAL_NEEDED, Kind.AT_RISK, Kind.REPORTED, Kind.INACTIVE_ALERT, Kind.DIGEST],
 }
 
 

@@ -7,6 +7,7 @@ in the test's database transaction and see the people and objects made below.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from knox.models import AuthToken
 from schemathesis import GenerationMode
@@ -26,6 +28,8 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.models import Background
 from matching.models import Goal
+from matching.services.meetings import accept_meeting, propose_meeting
+from matching.services.messages import conversation_of, post_message
 from matching.services.requests import accept_request
 from mentorship.wsgi import application
 from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship, make_request
@@ -80,6 +84,13 @@ def populated() -> dict[str, Any]:
     accept_request(request=make_request(mentee=mentee, mentor=others[1]), by=others[1].user)
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
     Goal.objects.create(mentorship=mentorship, text="Submit the abstract", created_by=mentee.user)
+    # The live mentorship: a proposed and an accepted meeting, messages both ways.
+    soon = timezone.now() + datetime.timedelta(days=2)
+    propose_meeting(mentorship=mentorship, by=mentee.user, start=soon)
+    accept_meeting(meeting=propose_meeting(mentorship=mentorship, by=mentor.user, start=soon), by=mentee.user)
+    conversation = conversation_of(mentorship)
+    post_message(conversation=conversation, by=mentee.user, body="Hello!")
+    post_message(conversation=conversation, by=mentor.user, body="Welcome.")
     return {"mentee": mentee.user, "mentor": mentor.user, "coordinator": make_coordinator()}
 
 

@@ -3,6 +3,10 @@
 Requests and mentorships are explicit state machines: the allowed moves are listed in
 ``TRANSITIONS`` beside each model, every move goes through ``transition_to()``, and
 every move is recorded as a ``Transition`` row (who, when, from, to).
+
+The live mentorship's own tables sit beside this module: ``meetings`` (meetings, their
+logs, calendar feeds), ``conversations`` (messages, reports, blocks) and ``agreements``
+(the per-program mentoring policy, agreements, group circles).
 """
 
 from __future__ import annotations
@@ -17,6 +21,35 @@ from django.utils import timezone
 
 from accounts.models import Kind, Program, User
 from accounts.permissions import is_coordinator
+from matching.models.agreements import Agreement, Circle, MentoringPolicy
+from matching.models.conversations import Block, Conversation, ConversationMember, Message, Report
+from matching.models.meetings import CalendarFeed, Meeting, MeetingLog
+
+__all__ = [
+    "Agreement",
+    "Block",
+    "CalendarFeed",
+    "CheckIn",
+    "CheckInResponse",
+    "Circle",
+    "CohortPair",
+    "CohortRun",
+    "Conversation",
+    "ConversationMember",
+    "EmailOptOut",
+    "Goal",
+    "InvalidTransition",
+    "Meeting",
+    "MeetingLog",
+    "MentoringPolicy",
+    "Mentorship",
+    "MentorshipRequest",
+    "Message",
+    "Notification",
+    "Report",
+    "SavedMentor",
+    "Transition",
+]
 
 
 class InvalidTransition(Exception):
@@ -160,6 +193,8 @@ class Mentorship(StateMachineMixin):
         UNRESPONSIVE = "unresponsive", "The other side stopped responding"
         PERSONAL = "personal", "Personal reasons"
         OTHER = "other", "Other"
+        INACTIVE = "inactive", "No meeting and no message for too long"
+        BLOCKED = "blocked", "One side blocked the other"
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.ACTIVE: frozenset({Status.COMPLETED, Status.ENDED}),
@@ -187,6 +222,17 @@ class Mentorship(StateMachineMixin):
     mentee_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     mentor_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rematch_requested = models.BooleanField(default=False)
+    circle = models.ForeignKey(
+        "matching.Circle",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentorships",
+        help_text="Group mentoring: the mentor's circle this mentee shares a conversation and meetings with.",
+    )
+    # Follow-through on silence: 0 quiet enough, 1 both nudged, 2 coordinators alerted, 3 warned.
+    inactivity_stage = models.PositiveSmallIntegerField(default=0)
+    inactivity_stage_at = models.DateTimeField(null=True, blank=True)
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -354,6 +400,18 @@ class Notification(models.Model):
         AT_RISK = "at_risk", "Mentorship at risk"
         MENTOR_VERIFIED = "mentor_verified", "Mentor verification"
         DIGEST = "digest", "Weekly coordinator digest"
+        MEETING_PROPOSED = "meeting_proposed", "Meeting proposed"
+        MEETING_ACCEPTED = "meeting_accepted", "Meeting accepted"
+        MEETING_DECLINED = "meeting_declined", "Meeting declined"
+        MEETING_CHANGED = "meeting_changed", "Meeting rescheduled"
+        MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
+        MEETING_REMINDER = "meeting_reminder", "Meeting tomorrow"
+        NEW_MESSAGES = "new_messages", "New messages"
+        REPORTED = "reported", "Message or person reported"
+        AGREEMENT = "agreement", "Mentoring agreement to confirm"
+        INACTIVE_NUDGE = "inactive_nudge", "Time to get back in touch"
+        INACTIVE_ALERT = "inactive_alert", "Mentorship gone quiet"
+        INACTIVE_WARNING = "inactive_warning", "Mentorship about to close"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -368,6 +426,7 @@ class Notification(models.Model):
     body_text = models.TextField()
     body_html = models.TextField()
     link = models.CharField(max_length=300, blank=True, help_text="Where the in-app notification leads.")
+    calendar = models.TextField(blank=True, help_text="An iCalendar invite (RFC 5545) the email carries as invite.ics.")
     dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
