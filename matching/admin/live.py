@@ -12,11 +12,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.admin import AllowListAdmin
 from matching.models import Agreement, Circle, Meeting, MentoringPolicy, Report
 
 
 @admin.register(MentoringPolicy)
-class MentoringPolicyAdmin(admin.ModelAdmin):
+class MentoringPolicyAdmin(AllowListAdmin):
     list_display = ["program", "inactivity_days", "no_meeting_weeks", "group_mentoring", "near_peer"]
     fieldsets = [
         (None, {"fields": ["program"]}),
@@ -26,7 +27,7 @@ class MentoringPolicyAdmin(admin.ModelAdmin):
     ]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AllowListAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -52,7 +53,7 @@ class AgreementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Circle)
-class CircleAdmin(admin.ModelAdmin):
+class CircleAdmin(AllowListAdmin):
     list_display = ["name", "mentor", "program", "created_at"]
     raw_id_fields = ["mentor"]
 

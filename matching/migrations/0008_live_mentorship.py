@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_coordinators_view_audit_log'),
-        ('matching', '0006_coordinator_followup_permissions'),
+        ('matching', '0007_request_cohort_run'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
