@@ -81,7 +81,7 @@ def ensure_reference_data() -> None:
     for name in (
         "0002_coordinator_permissions",
         "0006_coordinator_followup_permissions",
-        "0009_coordinator_live_permissions",
+        "0010_coordinator_live_permissions",
     ):
         import_module(f"matching.migrations.{name}").grant(apps, None)
     import_module("accounts.migrations.0004_coordinators_view_audit_log").grant(apps, None)

@@ -38,6 +38,7 @@ __all__ = [
     "ConversationMember",
     "EmailOptOut",
     "Goal",
+    "IndexChange",
     "InvalidTransition",
     "Meeting",
     "MeetingLog",

@@ -33,6 +33,6 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("matching", "0008_live_mentorship")]
+    dependencies = [("matching", "0009_live_mentorship")]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_coordinators_view_audit_log'),
-        ('matching', '0007_request_cohort_run'),
+        ('matching', '0008_index_change'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
