@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=notifications.MAX_ATTEMPTS,
+    # An SMTP server may take up to 10 minutes to answer (EMAIL_TIMEOUT, RFC 5321).
+    soft_time_limit=660,
+    time_limit=720,
 )
 def deliver_notification(self: object, notification_id: int) -> bool:
     # The conditional claim inside deliver() makes a duplicate or retried task a no-op.

@@ -279,7 +279,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "heartbeat": {"task": "mentorship.health.heartbeat", "schedule": 30.0},
-    "sweep-outbox": {"task": "matching.sweep_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 60)},
+    "sweep-outbox": {"task": "matching.sweep_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 30)},
     "expire-requests": {"task": "matching.expire_requests", "schedule": 15 * 60.0},
     "remind-pending-requests": {"task": "matching.remind_pending_requests", "schedule": 6 * 3600.0},
     "schedule-checkins": {"task": "matching.schedule_checkins", "schedule": 3600.0},
@@ -290,9 +290,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "follow-up-inactivity": {"task": "matching.follow_up_inactivity", "schedule": 3600.0},
 }
 
-# The outbox: a claimed notification whose worker died is handed back after this long;
-# the sweeper leaves notifications younger than the grace period to their own task.
-NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT", 300)
+# The outbox: a claim is a lease the sending worker renews every third of this many seconds,
+# however long the SMTP server takes; a dead worker's claim lapses and the next sweep sends
+# the message again (with the same Message-ID): recovery within about a minute.
+# The sweeper leaves notifications younger than the grace period to their own task.
+NOTIFICATION_CLAIM_TIMEOUT = env_int("NOTIFICATION_CLAIM_TIMEOUT", 60)
 NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 30)
 # Fault injection for the worker-kill test only: seconds to wait before each send.
 NOTIFICATION_TEST_SEND_DELAY = env_int("NOTIFICATION_TEST_SEND_DELAY", 0)
@@ -306,7 +308,9 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-    EMAIL_TIMEOUT = 10
+    # RFC 5321 §4.5.3.2: a client waits up to 5 minutes for most replies and 10 for the one
+    # after the message data; giving up sooner makes a slow server get the message twice.
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 600)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")

@@ -42,7 +42,9 @@ MENTOR_CHOICES_SHOWN = 500
 
 class CohortSetupForm(forms.Form):
     program = forms.ModelChoiceField(queryset=Program.objects.all(), empty_label=None)
-    unmatched_only = forms.BooleanField(label="Only mentees without an active mentorship", required=False, initial=True)
+    unmatched_only = forms.BooleanField(
+        label="Only mentees without an active mentorship or one awaiting approval", required=False, initial=True
+    )
     stages = forms.MultipleChoiceField(
         label="Mentee stages",
         choices=MenteeProfile.Stage.choices,

@@ -125,7 +125,11 @@ def chosen_mentees(run: CohortRun) -> QuerySet[MenteeProfile]:
     mentees = engine.mentee_profiles().filter(user__in=members)
     wanted = run.mentee_filter or {}
     if wanted.get("unmatched_only"):
-        mentees = mentees.exclude(user__mentorships_as_mentee__status=Mentorship.Status.ACTIVE)
+        # Unmatched means no live match and none awaiting a coordinator's approval either:
+        # publishing would otherwise give her a second mentor once that approval comes.
+        mentees = mentees.exclude(user__mentorships_as_mentee__status=Mentorship.Status.ACTIVE).exclude(
+            user__in=MentorshipRequest.objects.filter(status=MentorshipRequest.Status.ACCEPTED).values("mentee")
+        )
     if wanted.get("stages"):
         mentees = mentees.filter(stage__in=wanted["stages"])
     return mentees.order_by("user_id")
@@ -525,6 +529,7 @@ def _go_live(run: CohortRun, pair: CohortPair, by: User) -> None:
         raise RuleBroken("mentor_full", "The mentor has no place left under their capacity and the run's load cap.")
     if (run.mentee_filter or {}).get("unmatched_only") and (
         Mentorship.objects.active().filter(mentee_id=pair.mentee_id).exists()
+        or MentorshipRequest.objects.filter(mentee_id=pair.mentee_id, status=MentorshipRequest.Status.ACCEPTED).exists()
     ):
         raise RuleBroken("already_matched", "The mentee was matched meanwhile.")
     if Mentorship.objects.active().filter(mentee_id=pair.mentee_id, mentor_id=pair.mentor_id).exists():

@@ -1,26 +1,39 @@
-"""The notification outbox: write in the event's transaction, deliver after commit, exactly once.
+"""The notification outbox: write in the event's transaction, deliver after commit, at least once.
 
 ``notify()`` renders the message and writes a ``Notification`` row inside the caller's
 transaction, so a rolled-back event leaves nothing to send. After commit the row's id is
 handed to Celery; if the broker is down that hand-off is logged and dropped, and the
 periodic sweeper (``sweep_outbox``) sends it later. ``deliver()`` claims the row with a
 conditional UPDATE (pending → sending): whichever task gets there first sends, every
-other copy of the task finds nothing to claim. A worker killed mid-send leaves the row
-"sending"; the sweeper hands it back after ``NOTIFICATION_CLAIM_TIMEOUT`` seconds.
+other copy of the task finds nothing to claim.
+
+The guarantee is **at least once**, not exactly once, because no mail protocol offers
+more: a worker that dies after the SMTP server accepted a message and before "sent" is
+recorded cannot tell whether it was accepted, and the message is sent again. Duplicates
+are made harmless instead: every copy of a notification carries the same ``Message-ID``
+(``message_id()``), which mail clients and servers use to drop duplicates, and the
+same ``X-Notification-Id``. A claim is a *lease* of ``NOTIFICATION_CLAIM_TIMEOUT`` seconds
+(60 by default) that the sending worker renews every third of it while the SMTP server
+takes its time (``EMAIL_TIMEOUT``, 10 minutes, as RFC 5321 §4.5.3.2 allows for the reply
+to the end of data); when a worker dies its lease lapses and the next sweep (every
+``OUTBOX_SWEEP_SECONDS``, 30 by default) sends the message again: within about a minute.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -146,16 +159,31 @@ def enqueue(notification_id: int) -> bool:
     return True
 
 
+def message_id(notification: Notification) -> str:
+    """The notification's RFC 5322 Message-ID: the same on every copy, so duplicates can be dropped.
+
+    Unique across databases too (a restored backup reuses ids): the creation time is part of it.
+    """
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<notification-{notification.pk}.{int(notification.created_at.timestamp() * 1000)}@{domain}>"
+
+
 def deliver(notification_id: int) -> bool:
-    """Send one notification's email if nobody has; True when this call sent it."""
+    """Send one notification's email if nobody holds it; True when this call sent it.
+
+    Raises what the mail backend raised (the row goes back to pending, or to failed after
+    ``MAX_ATTEMPTS``), so that Celery retries with back-off.
+    """
+    claimed_at = timezone.now()
     claimed = Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
-        email_status=EmailStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        email_status=EmailStatus.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
     )
     if not claimed:
         return False  # sent already, being sent, opted out, or gone
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
-        _send(notification)
+        with _lease(notification_id, claimed_at):
+            _send(notification)
     except Exception as exc:
         status = EmailStatus.FAILED if notification.attempts >= MAX_ATTEMPTS else EmailStatus.PENDING
         Notification.objects.filter(pk=notification_id, email_status=EmailStatus.SENDING).update(
@@ -164,6 +192,43 @@ def deliver(notification_id: int) -> bool:
         raise
     Notification.objects.filter(pk=notification_id).update(email_status=EmailStatus.SENT, sent_at=timezone.now())
     return True
+
+
+@contextmanager
+def _lease(notification_id: int, claimed_at: datetime.datetime) -> Iterator[None]:
+    """Renew the claim every third of ``NOTIFICATION_CLAIM_TIMEOUT`` while the block runs.
+
+    A live worker waiting on a slow SMTP server keeps its claim, so the sweeper does not
+    send a second copy; a dead one stops renewing and the claim lapses within the timeout.
+    The renewal is a compare-and-set on ``claimed_at``: once another worker took the claim
+    back, this one stops touching it.
+    """
+    stop = threading.Event()
+    every = max(settings.NOTIFICATION_CLAIM_TIMEOUT / 3, 0.2)
+
+    def renew() -> None:
+        held = claimed_at
+        try:
+            while not stop.wait(every):
+                now = timezone.now()
+                renewed = Notification.objects.filter(
+                    pk=notification_id, email_status=EmailStatus.SENDING, claimed_at=held
+                ).update(claimed_at=now)
+                if not renewed:
+                    return
+                held = now
+        except Exception:
+            logger.exception("outbox: could not renew the claim on notification %s", notification_id)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    renewer = threading.Thread(target=renew, name=f"outbox-lease-{notification_id}", daemon=True)
+    renewer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        renewer.join(timeout=5)
 
 
 def _send(notification: Notification) -> None:
@@ -175,6 +240,7 @@ def _send(notification: Notification) -> None:
         body=notification.body_text,
         to=[notification.recipient.email],
         headers={
+            "Message-ID": message_id(notification),
             "List-Unsubscribe": f"<{unsubscribe_url(notification.recipient, notification.kind)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "X-Notification-Id": str(notification.pk),
@@ -188,7 +254,11 @@ def _send(notification: Notification) -> None:
 
 
 def sweep(*, now: datetime.datetime | None = None) -> int:
-    """Deliver what is still pending (e.g. the broker was down), and take back stale claims."""
+    """Deliver what is still pending (e.g. the broker was down), and take back lapsed claims.
+
+    A claim lapses when its worker stopped renewing it for ``NOTIFICATION_CLAIM_TIMEOUT``
+    seconds (it died); its notification is sent again, with the same Message-ID.
+    """
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
     Notification.objects.filter(email_status=EmailStatus.SENDING, claimed_at__lt=stale).update(

@@ -3,14 +3,30 @@
 The admin action, the API action and the page button for a verb all call the same
 function below. Each runs in one transaction; a broken rule raises ``RuleBroken``
 with a message that names the rule, before anything is written.
+
+Locks, always in this order, so that two verbs never wait for each other in a cycle
+(a deadlock, which PostgreSQL breaks by failing one of them):
+
+1. the mentee's ``Membership`` row in the request's program — every verb on any of one
+   mentee's requests queues here, which also makes the open-request limit exact;
+2. the request(s), by primary key;
+3. the mentor's ``MentorProfile`` row — every path that fills a mentor's places queues here.
+
+Should a path outside this module still deadlock with one of these, ``retry_on_conflict``
+runs the verb again, and answers 409 ``busy`` after three tries rather than a 500.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,9 +35,14 @@ from accounts.permissions import is_coordinator, is_mentee
 from matching.models import Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
 from matching.services.notifications import coordinators, notify, notify_all
 
+logger = logging.getLogger(__name__)
 Status = MentorshipRequest.Status
 Note = Notification.Kind
 REMIND_BEFORE_EXPIRY = datetime.timedelta(days=2)
+P = ParamSpec("P")
+R = TypeVar("R")
+# PostgreSQL: deadlock_detected, serialization_failure, lock_not_available.
+RETRYABLE_SQLSTATES = {"40P01", "40001", "55P03"}
 
 
 @dataclass
@@ -58,6 +79,45 @@ def require_coordinator(user: User, *, to: str) -> None:
     _require(is_coordinator(user), "coordinators_only", f"Only coordinators {to}.", conflict=False)
 
 
+def retry_on_conflict(verb: Callable[P, R]) -> Callable[P, R]:
+    """Run ``verb`` (its own transaction) again when the database broke a deadlock by failing it.
+
+    After three tries, ``RuleBroken("busy")``: a 409 that asks the person to try again, never a 500.
+    Inside an outer transaction there is nothing to retry (the outer one is already doomed).
+    """
+
+    @functools.wraps(verb)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(3):
+            try:
+                return verb(*args, **kwargs)
+            except OperationalError as error:
+                code = getattr(error.__cause__, "sqlstate", None) or getattr(error.__cause__, "pgcode", None)
+                if code not in RETRYABLE_SQLSTATES or transaction.get_connection().in_atomic_block:
+                    raise
+                logger.warning("matching: %s lost a lock race (%s), try %d", verb.__name__, code, attempt + 1)
+                time.sleep(0.05 * (attempt + 1))
+        raise RuleBroken("busy", "Someone else changed this at the same moment; try again.")
+
+    return run
+
+
+def _lock_mentee(mentee_id: int, program_id: int) -> None:
+    """Lock 1: the mentee's membership row (see the module's lock order)."""
+    list(
+        Membership.objects.select_for_update()
+        .filter(user_id=mentee_id, program_id=program_id, role=Membership.Role.MENTEE)
+        .values_list("pk", flat=True)
+    )
+
+
+def awaiting_approval(mentor_id: int, *, excluding: int | None = None) -> int:
+    """Requests the mentor accepted that wait for a coordinator: each holds one of the mentor's places."""
+    accepted = MentorshipRequest.objects.filter(mentor_id=mentor_id, status=Status.ACCEPTED)
+    return accepted.exclude(pk=excluding).count() if excluding else accepted.count()
+
+
+@retry_on_conflict
 @transaction.atomic
 def create_request(
     *,
@@ -84,6 +144,9 @@ def create_request(
         "Only mentees of this program can request a mentor.",
         conflict=False,
     )
+    # The limit and duplicate checks below count this mentee's requests: hold her membership
+    # row so that eight requests sent at once are counted one after another.
+    _lock_mentee(mentee.pk, program.pk)
     _require(kind in Kind.values, "bad_kind", "Choose long_term, short_term or task.", conflict=False)
     if kind == Kind.TASK:
         _require(bool(task) and due_date is not None, "task_details", "A task request needs a task and a due date.",
@@ -114,7 +177,9 @@ def create_request(
         "already_matched",
         "You are already in an active mentorship with this mentor.",
     )
-    open_count = MentorshipRequest.objects.open().filter(mentee=mentee, program=program).count()
+    # A pending request past its expiry no longer counts, even before the sweeper expires it.
+    overdue = MentorshipRequest.objects.expired_by(timezone.now()).filter(mentee=mentee)
+    open_count = MentorshipRequest.objects.open().filter(mentee=mentee, program=program).exclude(pk__in=overdue).count()
     _require(
         open_count < program.max_open_requests,
         "too_many_open_requests",
@@ -143,22 +208,48 @@ def _tell(recipient: User, kind: str, request: MentorshipRequest, *, link: str =
 
 
 def _locked(request: MentorshipRequest) -> MentorshipRequest:
-    """The request re-read under a row lock, so two racing verbs see each other's result."""
+    """The request re-read under a row lock, so two racing verbs see each other's result.
+
+    The mentee's membership is locked first (lock 1): a verb on another of her requests,
+    e.g. a second mentor accepting her other long-term request, waits here instead of
+    locking the requests in the opposite order.
+    """
+    # Mentee and program never change on a request: reading them without a lock is safe.
+    mentee_id, program_id = MentorshipRequest.objects.values_list("mentee_id", "program_id").get(pk=request.pk)
+    _lock_mentee(mentee_id, program_id)
     # of=("self",): lock the request only; locking the joined program row would queue
     # every verb in the whole program behind one another.
     return MentorshipRequest.objects.select_for_update(of=("self",)).select_related("program").get(pk=request.pk)
 
 
-@transaction.atomic
 def accept_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
+    """The mentor accepts: ``accepted`` (awaiting approval) or ``matched``.
+
+    A request past its expiry is expired first (as the sweeper would), so it cannot be
+    accepted in the minutes before the sweeper's next run: 409 ``expired``.
+    """
+    _expire_if_due(request)
+    return _accept(request=request, by=by)
+
+
+@retry_on_conflict
+@transaction.atomic
+def _accept(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
     request = _locked(request)
     _require(by.pk == request.mentor_id, "not_your_request", "Only the mentor asked can accept.", conflict=False)
+    _require(request.status != Status.EXPIRED, "expired", "This request expired before it was answered.")
     request.responded_at = timezone.now()
     if request.program.approval_required:
+        # Lock 3, then count: an accepted request awaiting approval holds a place, so the
+        # coordinator's approval cannot fail for want of room.
+        profile = MentorProfile.objects.select_for_update().get(user_id=request.mentor_id)
+        held = Mentorship.objects.active().filter(mentor_id=request.mentor_id).count()
+        held += awaiting_approval(request.mentor_id, excluding=request.pk)
         _require(
-            Mentorship.objects.active().filter(mentor=request.mentor).count() < _capacity_of(request.mentor),
+            held < profile.capacity,
             "mentor_full",
-            "You have no room for another mentee; end a mentorship or raise your capacity first.",
+            "You have no room for another mentee (counting those awaiting approval); "
+            "end a mentorship or raise your capacity first.",
         )
         _transition(request, Status.ACCEPTED, by=by)
         request.save(update_fields=["status", "responded_at"])
@@ -173,8 +264,25 @@ def accept_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest
     return _match(request, by=by)
 
 
-@transaction.atomic
 def approve_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
+    """A coordinator approves an accepted request: the mentorship starts.
+
+    When it cannot start (the mentor has no room, the mentee found her long-term mentor
+    meanwhile), the request is closed as rejected and both sides are told, so that it does
+    not wait forever holding one of the mentee's open places; then ``RuleBroken`` (409).
+    """
+    try:
+        return _approve(request=request, by=by)
+    except RuleBroken as broken:
+        if broken.code not in {"mentor_full", "already_matched"}:
+            raise
+        _close_unapprovable(request=request, by=by, reason=broken)
+        raise RuleBroken(broken.code, f"{broken.message} The request was closed and both sides were told.") from None
+
+
+@retry_on_conflict
+@transaction.atomic
+def _approve(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
     request = _locked(request)
     require_coordinator(by, to="approve matches")
     _require(request.status == Status.ACCEPTED, "invalid_state",
@@ -182,6 +290,21 @@ def approve_request(*, request: MentorshipRequest, by: User) -> MentorshipReques
     return _match(request, by=by)
 
 
+@retry_on_conflict
+@transaction.atomic
+def _close_unapprovable(*, request: MentorshipRequest, by: User, reason: RuleBroken) -> None:
+    request = _locked(request)
+    if request.status != Status.ACCEPTED:
+        return  # someone else settled it meanwhile
+    _transition(request, Status.REJECTED, by=by, note=f"Could not be approved: {reason.message}"[:300])
+    request.response_note = reason.message
+    request.decided_at = timezone.now()
+    request.save(update_fields=["status", "response_note", "decided_at"])
+    for person in (request.mentee, request.mentor):
+        _tell(person, Note.MATCH_REJECTED, request, link=reverse("matching:requests"))
+
+
+@retry_on_conflict
 @transaction.atomic
 def reject_request(*, request: MentorshipRequest, by: User, note: str = "") -> MentorshipRequest:
     request = _locked(request)
@@ -195,9 +318,17 @@ def reject_request(*, request: MentorshipRequest, by: User, note: str = "") -> M
     return request
 
 
-@transaction.atomic
 def decline_request(*, request: MentorshipRequest, by: User, reason: str, note: str = "") -> MentorshipRequest:
+    """The mentor declines with a reason; a request past its expiry is expired instead (409 ``expired``)."""
+    _expire_if_due(request)
+    return _decline(request=request, by=by, reason=reason, note=note)
+
+
+@retry_on_conflict
+@transaction.atomic
+def _decline(*, request: MentorshipRequest, by: User, reason: str, note: str = "") -> MentorshipRequest:
     request = _locked(request)
+    _require(request.status != Status.EXPIRED, "expired", "This request expired before it was answered.")
     _require(by.pk == request.mentor_id, "not_your_request", "Only the mentor asked can decline.", conflict=False)
     _require(reason in MentorshipRequest.DeclineReason.values, "bad_reason", "Choose a reason for declining.",
              conflict=False)  # fmt: skip
@@ -210,6 +341,7 @@ def decline_request(*, request: MentorshipRequest, by: User, reason: str, note: 
     return request
 
 
+@retry_on_conflict
 @transaction.atomic
 def withdraw_request(*, request: MentorshipRequest, by: User | None, note: str = "") -> MentorshipRequest:
     """The mentee takes the request back; ``by=None`` is the system tidying up."""
@@ -223,12 +355,22 @@ def withdraw_request(*, request: MentorshipRequest, by: User | None, note: str =
     return request
 
 
-def expire_requests(*, now: datetime.datetime | None = None) -> int:
-    """Expire pending requests past their date, one transaction each; returns how many."""
+def _expire_if_due(request: MentorshipRequest) -> None:
+    """Expiry checked on access: a verb on an overdue pending request expires it first."""
+    if request.status == Status.PENDING and request.expires_at <= timezone.now():
+        expire_requests(pks=[request.pk])
+
+
+def expire_requests(*, now: datetime.datetime | None = None, pks: list[int] | None = None) -> int:
+    """Expire pending requests past their date (only ``pks`` if given), one transaction each; returns how many."""
     now = now or timezone.now()
     expired = 0
-    for pk in MentorshipRequest.objects.expired_by(now).values_list("pk", flat=True):
+    due = MentorshipRequest.objects.expired_by(now)
+    if pks is not None:
+        due = due.filter(pk__in=pks)
+    for pk, mentee_id, program_id in due.values_list("pk", "mentee_id", "program_id"):
         with transaction.atomic():
+            _lock_mentee(mentee_id, program_id)
             request = MentorshipRequest.objects.select_for_update().get(pk=pk)
             if request.status != Status.PENDING or request.expires_at > now:
                 continue  # answered in the meantime
@@ -257,10 +399,6 @@ def remind_pending_requests(*, now: datetime.datetime | None = None) -> int:
     return reminded
 
 
-def _capacity_of(mentor: User) -> int:
-    return MentorProfile.objects.values_list("capacity", flat=True).get(user=mentor)
-
-
 def _match(request: MentorshipRequest, *, by: User) -> MentorshipRequest:
     """Turn an open request into a live mentorship, never past the mentor's capacity.
 
@@ -272,6 +410,16 @@ def _match(request: MentorshipRequest, *, by: User) -> MentorshipRequest:
     _require(active < profile.capacity, "mentor_full", "The mentor has no room for another mentee.")
     now = timezone.now()
     _transition(request, Status.MATCHED, by=by)
+    if request.kind == Kind.LONG_TERM and request.program.withdraw_other_long_term_requests:
+        # One long-term mentor at a time in such a program, however the other one came about
+        # (a cohort match published meanwhile, another approval).
+        _require(
+            not Mentorship.objects.active()
+            .filter(mentee_id=request.mentee_id, kind=Kind.LONG_TERM, program_id=request.program_id)
+            .exists(),
+            "already_matched",
+            "The mentee already has a long-term mentor.",
+        )
     request.decided_at = now
     request.responded_at = request.responded_at or now
     request.save(update_fields=["status", "decided_at", "responded_at"])

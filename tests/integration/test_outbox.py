@@ -9,20 +9,24 @@ Emails are files written by the workers; each carries its notification's id.
 from __future__ import annotations
 
 import statistics
+import threading
 import time
+from collections import Counter
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connections, transaction
 from rest_framework.test import APIClient
 
 from accounts.models import Program, User
 from matching.models import Notification
-from matching.services.requests import accept_request, create_request
+from matching.services.notifications import message_id
+from matching.services.requests import accept_request
 from matching.tasks import deliver_notification
 from tests.conftest import requires_redis, wait_for
-from tests.factories import make_mentee, make_mentor, make_request
+from tests.factories import make_coordinator, make_mentee, make_mentor, make_request
 from tests.integration.conftest import CeleryProcesses, RedisServer, requires_shared_postgres
+from tests.integration.smtp import SmtpServer
 
 pytestmark = [
     pytest.mark.integration,
@@ -65,6 +69,7 @@ def test_an_accepted_request_emails_the_mentee_through_the_real_worker_within_se
     celery_processes: CeleryProcesses, approval_required: bool, kind: str, status: str
 ) -> None:
     Program.objects.filter(is_default=True).update(approval_required=approval_required)
+    coordinators = [make_coordinator(), make_coordinator()]  # approval_needed goes to each, once
     celery_processes.worker()
     celery_processes.wait_ready()
     request = make_request()
@@ -74,40 +79,70 @@ def test_an_accepted_request_emails_the_mentee_through_the_real_worker_within_se
     assert response.status_code == 200, response.content
     assert response.json()["status"] == status
     notification = Notification.objects.get(recipient=request.mentee, kind=kind)
-    wait_for(lambda: status_of(notification) == Status.SENT, timeout=10)
+    wait_for(lambda: unsettled() == 0, timeout=15)
     emails = celery_processes.emails(notification.pk)
     assert [email["To"] for email in emails] == [request.mentee.email]
     assert emails[0]["Subject"] == notification.subject
+    approvals = Notification.objects.filter(kind=Kind.APPROVAL_NEEDED)
+    expected = {c.pk: 1 for c in coordinators} if approval_required else {}
+    assert dict(Counter(approvals.values_list("recipient", flat=True))) == expected
+    # Every notification written was emailed exactly once: a second approval_needed would show.
+    assert celery_processes.delivered() == dict.fromkeys(Notification.objects.values_list("pk", flat=True), 1)
 
 
-def test_a_rolled_back_transaction_sends_nothing(celery_processes: CeleryProcesses) -> None:
+def test_an_operation_the_database_refuses_half_way_sends_nothing(celery_processes: CeleryProcesses) -> None:
+    """A real accept whose commit fails: a coordinator it notifies was deleted meanwhile.
+
+    Accepting (approval required) writes the request's new state, its transition, the
+    mentee's ``request_accepted`` and one ``approval_needed`` per coordinator. Before it
+    commits, another connection deletes one of those coordinators and commits. PostgreSQL
+    checks foreign keys at commit (Django declares them deferred), so the commit fails
+    with an IntegrityError: the whole accept rolls back, and no email may leave.
+    """
     celery_processes.worker(NOTIFICATION_SWEEP_GRACE="0")
     celery_processes.beat("sweep-outbox", NOTIFICATION_SWEEP_GRACE="0")
     celery_processes.wait_ready()
-    mentee, mentor = make_mentee().user, make_mentor().user
+    Program.objects.filter(is_default=True).update(approval_required=True)
+    leaving, staying = make_coordinator(), make_coordinator()
+    request = make_request()
+    created = set(Notification.objects.values_list("pk", flat=True))  # the mentor's request_created
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        request = create_request(mentee=mentee, mentor=mentor, kind="long_term", message="Hello!")
-        accept_request(request=request, by=mentor)
-        assert Notification.objects.filter(recipient__in=[mentee, mentor]).count() == 2  # written, uncommitted
-        raise RuntimeError("the event fails after notify")
+    def delete_the_coordinator_elsewhere() -> None:
+        try:
+            User.objects.filter(pk=leaving.pk).delete()
+        finally:
+            connections.close_all()
 
+    with pytest.raises(IntegrityError), transaction.atomic():
+        accept_request(request=request, by=request.mentor)
+        assert Notification.objects.exclude(pk__in=created).count() == 3  # written, uncommitted
+        other = threading.Thread(target=delete_the_coordinator_elsewhere)
+        other.start()
+        other.join(timeout=30)
+
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert set(Notification.objects.values_list("pk", flat=True)) == created
     # A committed event afterwards is delivered: the worker and the sweeper were listening.
-    control = create_request(mentee=mentee, mentor=mentor, kind="long_term", message="Hello again!")
-    sent = Notification.objects.get(recipient=mentor, kind=Kind.REQUEST_CREATED)
-    wait_for(lambda: status_of(sent) == Status.SENT, timeout=15)
+    wait_for(lambda: unsettled() == 0, timeout=15)
+    accept_request(request=request, by=request.mentor)
+    wait_for(lambda: unsettled() == 0, timeout=15)
     wait_for(lambda: len(celery_processes.succeeded("matching.sweep_outbox")) >= 3, timeout=15)
 
-    assert control.pk and list(Notification.objects.values_list("pk", flat=True)) == [sent.pk]
-    assert celery_processes.delivered() == {sent.pk: 1}
-    # Only the committed notification was ever handed to the broker.
-    assert celery_processes.received("matching.deliver_notification") == 1
+    notified = Notification.objects.exclude(pk__in=created)
+    assert sorted(notified.values_list("kind", "recipient")) == sorted(
+        [(Kind.APPROVAL_NEEDED, staying.pk), (Kind.REQUEST_ACCEPTED, request.mentee_id)]
+    )
+    assert celery_processes.delivered() == dict.fromkeys(Notification.objects.values_list("pk", flat=True), 1)
+    # Only committed notifications were ever handed to the broker.
+    assert celery_processes.received("matching.deliver_notification") == Notification.objects.count()
 
 
 def test_with_redis_down_ten_accepts_succeed_and_each_notification_is_sent_once_when_it_is_back(
     celery_processes: CeleryProcesses, private_redis: RedisServer
 ) -> None:
     celery_processes.worker("worker", NOTIFICATION_SWEEP_GRACE="0")  # it lives through the outage
+    make_coordinator()  # each accept also writes an approval_needed: each must be sent once too
     mentor = make_mentor()
     requests = [make_request(mentee=make_mentee(), mentor=mentor) for _ in range(10)]
     client = signed_in(mentor.user)
@@ -184,3 +219,72 @@ def test_a_worker_killed_mid_delivery_leads_to_exactly_one_delivery_after_restar
     assert celery_processes.delivered() == {notification.pk: 1}
     notification.refresh_from_db()
     assert (notification.email_status, notification.attempts) == (Status.SENT, 2)
+
+
+@pytest.fixture
+def smtp_server() -> Any:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_worker_killed_after_the_smtp_server_accepted_resends_with_the_same_message_id(
+    celery_processes: CeleryProcesses, smtp_server: SmtpServer
+) -> None:
+    """At least once, made harmless: the copy sent again is recognisably the same message.
+
+    The server accepts the message (250 to the end of data) and then never answers QUIT,
+    so the worker is stuck after the acceptance and before it records "sent"; SIGKILL.
+    """
+    smtp_server.hold_quit = True
+    doomed = celery_processes.worker("doomed", **smtp_server.environment())
+    celery_processes.wait_ready("doomed")
+    request = make_request()
+    notification = Notification.objects.get(recipient=request.mentor, kind=Kind.REQUEST_CREATED)
+
+    wait_for(lambda: len(smtp_server.accepted) == 1, timeout=20)
+    assert status_of(notification) == Status.SENDING
+    celery_processes.kill(doomed)
+    smtp_server.hold_quit = False
+    smtp_server.release.set()
+
+    restart = {"NOTIFICATION_CLAIM_TIMEOUT": "2", "NOTIFICATION_SWEEP_GRACE": "0", **smtp_server.environment()}
+    celery_processes.worker("worker", **restart)
+    celery_processes.beat("sweep-outbox", **restart)
+    wait_for(lambda: status_of(notification) == Status.SENT, timeout=30)
+
+    copies = smtp_server.accepted
+    assert len(copies) == 2  # at least once: the server got it twice
+    notification.refresh_from_db()
+    assert [c["Message-ID"] for c in copies] == [message_id(notification)] * 2
+    assert [c["X-Notification-Id"] for c in copies] == [str(notification.pk)] * 2
+    assert notification.attempts == 2
+
+
+def test_a_slow_smtp_server_gets_each_message_once(celery_processes: CeleryProcesses) -> None:
+    """The sending worker renews its lease while the server takes longer than the lease to answer."""
+    slow = SmtpServer(data_delay=6)
+    slow.start()
+    try:
+        fast_sweeps = {"NOTIFICATION_CLAIM_TIMEOUT": "2", "NOTIFICATION_SWEEP_GRACE": "0", **slow.environment()}
+        celery_processes.worker("worker", **fast_sweeps)
+        celery_processes.worker("worker-2", **fast_sweeps)  # free to run sweeps while the first one sends
+        celery_processes.beat("sweep-outbox", **fast_sweeps)
+        celery_processes.wait_ready("worker")
+        celery_processes.wait_ready("worker-2")
+        request = make_request()
+        notification = Notification.objects.get(recipient=request.mentor, kind=Kind.REQUEST_CREATED)
+
+        wait_for(lambda: status_of(notification) == Status.SENT, timeout=40)
+        sweeps = sum(len(celery_processes.succeeded("matching.sweep_outbox", n)) for n in ("worker", "worker-2"))
+        assert sweeps >= 3  # the sweeper ran while the server was slow, and left the claim alone
+        time.sleep(3)  # a lapsed claim would be re-sent by now (sweeps every second)
+
+        assert len(slow.accepted) == 1
+        notification.refresh_from_db()
+        assert notification.attempts == 1
+    finally:
+        slow.stop()

@@ -37,10 +37,11 @@ def test_coordinator_approves_accepted_requests_in_bulk(coordinator_client: Clie
 
 
 def test_bulk_approve_reports_each_broken_rule_and_approves_the_rest(coordinator_client: Client) -> None:
-    mentor = make_mentor(capacity=1)
+    mentor = make_mentor(capacity=2)
     one, two = make_request(mentor=mentor), make_request(mentor=mentor)
     accept_request(request=one, by=mentor.user)
     accept_request(request=two, by=mentor.user)
+    type(mentor).objects.filter(pk=mentor.pk).update(capacity=1)  # lowered after accepting both
     pending = make_request()
     response = coordinator_client.post(
         reverse(CHANGELIST),

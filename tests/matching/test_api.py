@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Background, Program, Specialty, User
-from matching.models import Goal, Mentorship, MentorshipRequest
+from matching.models import Goal, Mentorship, MentorshipRequest, Notification
 from matching.services.requests import accept_request, end_mentorship
 from tests.factories import (
     PASSWORD,
@@ -432,15 +432,20 @@ def test_coordinator_rejects_with_a_note_and_cannot_approve_a_pending_request() 
     assert (response.json()["status"], response.json()["response_note"]) == ("rejected", "Not this term")
 
 
-def test_approving_past_capacity_is_a_409_mentor_full() -> None:
-    mentor = make_mentor(capacity=1)
+def test_approving_past_capacity_is_a_409_mentor_full_that_closes_the_request_and_tells_the_mentee() -> None:
+    mentor = make_mentor(capacity=2)
     first, second = make_request(mentor=mentor), make_request(mentor=mentor)
     for request in (first, second):
         accept_request(request=request, by=mentor.user)
+    type(mentor).objects.filter(pk=mentor.pk).update(capacity=1)  # the mentor lowered it meanwhile
     coordinator = signed_in(make_coordinator())
 
     assert coordinator.post(f"{REQUESTS}{first.pk}/approve/").status_code == 200
     rule_error(coordinator.post(f"{REQUESTS}{second.pk}/approve/"), 409, "mentor_full")
+    # Issue 14: it used to stay "accepted" forever, holding one of the mentee's open places.
+    second.refresh_from_db()
+    assert second.status == "rejected"
+    assert Notification.objects.filter(recipient=second.mentee, kind="match_rejected").count() == 1
 
 
 # --- Mentorships and goals --------------------------------------------------------------------------------

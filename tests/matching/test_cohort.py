@@ -18,7 +18,7 @@ from matching.services import cohort
 from matching.services import directory as engine
 from matching.services.requests import RuleBroken
 from matching.tasks import run_cohort
-from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship
+from tests.factories import give_background, make_coordinator, make_mentee, make_mentor, make_mentorship, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,22 @@ def test_max_load_counts_current_mentees_too(coordinator: User) -> None:
 def test_unmatched_only_leaves_out_mentees_with_an_active_mentorship(coordinator: User) -> None:
     matched = mentee()
     make_mentorship(mentee=matched, mentor=mentor(capacity=3))
+    free = mentee()
+
+    run = proposed(coordinator)
+
+    in_run = {p.mentee_id for p in run.pairs.all()} | {i["mentee"] for i in run.report["unmatched"]}
+    assert in_run == {free.pk}
+
+
+def test_unmatched_only_leaves_out_mentees_whose_match_awaits_approval(coordinator: User) -> None:
+    """Issue 14: publishing, then approving the awaited match, gave a mentee two long-term mentors."""
+    from matching.services.requests import accept_request
+
+    Program.objects.filter(is_default=True).update(approval_required=True)
+    waiting = mentee()
+    request = make_request(mentee=waiting, mentor=mentor(capacity=3))
+    accept_request(request=request, by=request.mentor)
     free = mentee()
 
     run = proposed(coordinator)

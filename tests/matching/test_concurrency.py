@@ -72,9 +72,10 @@ def test_racing_accepts_never_exceed_capacity(attempt: int) -> None:
 
 @pytest.mark.parametrize("attempt", range(10))
 def test_racing_approvals_never_exceed_capacity(attempt: int) -> None:
-    mentor, requests = requests_for(CAPACITY)
+    mentor, requests = requests_for(RACERS)  # room for every accept: accepted requests hold places
     for request in requests:
         accept_request(request=request, by=mentor.user)
+    type(mentor).objects.filter(pk=mentor.pk).update(capacity=CAPACITY)  # then the mentor lowers it
     coordinator = make_coordinator()
 
     outcomes = race([lambda r=r: approve_request(request=r, by=coordinator) for r in requests])

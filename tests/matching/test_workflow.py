@@ -148,11 +148,12 @@ def test_coordinator_only_programs_refuse_mentee_requests() -> None:
 
 
 def test_approval_refuses_past_capacity() -> None:
-    mentor = make_mentor(capacity=1)
+    mentor = make_mentor(capacity=2)
     coordinator = make_coordinator()
     first, second = make_request(mentor=mentor), make_request(mentor=mentor)
     for request in (first, second):
         accept_request(request=request, by=mentor.user)
+    type(mentor).objects.filter(pk=mentor.pk).update(capacity=1)  # the mentor lowered it meanwhile
     approve_request(request=first, by=coordinator)
     with pytest.raises(RuleBroken) as broken:
         approve_request(request=second, by=coordinator)
