@@ -30,7 +30,7 @@ from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Kind, MentorProfile, Program, User
+from accounts.models import Kind, Membership, MentorProfile, Program, User
 from accounts.permissions import is_coordinator, is_mentee
 from matching.models import Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
 from matching.services.notifications import coordinators, notify, notify_all
