@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from matching import services
 from matching.models import CohortRun
@@ -119,3 +122,41 @@ def run_cohort(run_id: int) -> str:
         run.db_seconds or 0.0,
     )
     return str(run.status)
+
+
+PUBLISH_SLICE_SECONDS = 120.0  # one task publishes this long, then hands over to a fresh one
+
+
+@shared_task(name="matching.publish_cohort", soft_time_limit=240, time_limit=300)
+def publish_cohort(run_id: int) -> str:
+    """Publish a run's pairs batch by batch; safe to run twice or at once (``cohort.publish_batch``).
+
+    A run too big for one task's time hands the rest to a new task. A worker lost mid-run
+    loses at most its open batch: the resume sweep (``resume_cohort_publishing``) or the
+    redelivered task takes over where the committed batches stopped.
+    """
+    done = cohort.publish_batches(
+        run_id,
+        size=settings.COHORT_PUBLISH_BATCH,
+        seconds=PUBLISH_SLICE_SECONDS,
+        pause=settings.COHORT_PUBLISH_TEST_PAUSE,
+    )
+    if not done:
+        publish_cohort.apply_async((run_id,), retry=False)
+        return "continued"
+    return "published"
+
+
+@shared_task(name="matching.resume_cohort_publishing")
+def resume_cohort_publishing() -> int:
+    """Hand every publishing run whose task went quiet to a new task; how many were resumed."""
+    quiet_since = timezone.now() - datetime.timedelta(seconds=settings.COHORT_PUBLISH_STALL_SECONDS)
+    stalled = list(
+        CohortRun.objects.filter(status=CohortStatus.PUBLISHING, heartbeat_at__lt=quiet_since).values_list(
+            "pk", flat=True
+        )
+    )
+    for run_id in stalled:
+        logger.warning("cohort run %s: publishing stalled; resuming", run_id)
+        publish_cohort.apply_async((run_id,), retry=False)
+    return len(stalled)

@@ -284,6 +284,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "remind-pending-requests": {"task": "matching.remind_pending_requests", "schedule": 6 * 3600.0},
     "schedule-checkins": {"task": "matching.schedule_checkins", "schedule": 3600.0},
     "follow-up-checkins": {"task": "matching.follow_up_checkins", "schedule": 3600.0},
+    "resume-cohort-publishing": {"task": "matching.resume_cohort_publishing", "schedule": 60.0},
     "weekly-digest": {"task": "matching.weekly_digest", "schedule": crontab(hour=13, minute=0, day_of_week="mon")},
     "remind-meetings": {"task": "matching.remind_meetings", "schedule": 15 * 60.0},
     "send-message-digests": {"task": "matching.send_message_digests", "schedule": 5 * 60.0},
@@ -299,6 +300,11 @@ NOTIFICATION_SWEEP_GRACE = env_int("NOTIFICATION_SWEEP_GRACE", 30)
 # Fault injection for the worker-kill test only: seconds to wait before each send.
 NOTIFICATION_TEST_SEND_DELAY = env_int("NOTIFICATION_TEST_SEND_DELAY", 0)
 CHECKIN_LINK_MAX_AGE_DAYS = env_int("CHECKIN_LINK_MAX_AGE_DAYS", 14)
+# Cohort publishing: pairs per transaction; a run whose task committed nothing for this long
+# is resumed by the beat sweep; and, for the worker-kill test only, a pause after each batch.
+COHORT_PUBLISH_BATCH = env_int("COHORT_PUBLISH_BATCH", 200)
+COHORT_PUBLISH_STALL_SECONDS = env_int("COHORT_PUBLISH_STALL_SECONDS", 120)
+COHORT_PUBLISH_TEST_PAUSE = env_int("COHORT_PUBLISH_TEST_PAUSE", 0)
 
 # Email: SMTP when EMAIL_HOST is set, otherwise files in var/mail to read locally.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -30,7 +30,7 @@ from accounts.permissions import CoordinatorAdmin, is_coordinator
 from matching.models import CohortPair, CohortRun
 from matching.services import cohort
 from matching.services.requests import RuleBroken
-from matching.tasks import run_cohort
+from matching.tasks import publish_cohort, run_cohort
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
 
     @admin.display(description="Status")
     def status_with_progress(self, run: CohortRun) -> str:
-        if run.status in (Status.QUEUED, Status.RUNNING):
+        if run.status in (Status.QUEUED, Status.RUNNING, Status.PUBLISHING):
             return f"{run.get_status_display()} ({run.progress}%)"
         return run.get_status_display()
 
@@ -238,20 +238,28 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
 
     def publish_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         run = self._run(request, run_id)
-        already = run.status == Status.PUBLISHED
+        already = run.status in (Status.PUBLISHING, Status.PUBLISHED)
         try:
-            run = cohort.publish(run=run, by=request.user)  # type: ignore[arg-type]
+            run = cohort.start_publishing(run=run, by=request.user)  # type: ignore[arg-type]
         except RuleBroken as broken:
             self.message_user(request, broken.message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:matching_cohortrun_review", args=[run.pk]))
+        if already:
+            state = run.get_status_display().lower()
+            self.message_user(request, f"This cohort match is already {state}.", messages.INFO)
         else:
-            outcome = run.report.get("published", {})
-            if already:
-                self.message_user(request, "This cohort match was already published.", messages.INFO)
-            else:
+            _publish(run)
+            run.refresh_from_db()
+            outcome = run.report.get("published")
+            if outcome is not None:  # done already: tasks run eagerly
                 skipped = len(outcome.get("skipped", []))
                 text = f"Published: {outcome.get('created', 0)} {outcome.get('as', 'pairs')} created"
                 self.message_user(
                     request, text + (f", {skipped} skipped (see below)." if skipped else "."), messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request, "Publishing in the background; this page shows the progress.", messages.SUCCESS
                 )
         return HttpResponseRedirect(reverse("admin:matching_cohortrun_review", args=[run.pk]))
 
@@ -294,6 +302,22 @@ def _start(run: CohortRun) -> None:
             CohortRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
                 status=Status.FAILED, progress_message="The task queue is unreachable; discard and try again."
             )
+
+    transaction.on_commit(enqueue)
+
+
+def _publish(run: CohortRun) -> None:
+    """Publish in the background; inline when tasks run eagerly. A dead broker is no error:
+    the run stays publishing, and the beat's resume sweep hands it to a worker later."""
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+        publish_cohort(run.pk)
+        return
+
+    def enqueue() -> None:
+        try:
+            publish_cohort.apply_async((run.pk,), retry=False)
+        except Exception as error:
+            logger.warning("cohort run %s: could not reach the task queue; the resume sweep will: %s", run.pk, error)
 
     transaction.on_commit(enqueue)
 

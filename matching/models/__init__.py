@@ -477,6 +477,7 @@ class CohortRun(models.Model):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         PROPOSED = "proposed", "Proposal ready for review"
+        PUBLISHING = "publishing", "Publishing"
         PUBLISHED = "published", "Published"
         DISCARDED = "discarded", "Discarded"
         FAILED = "failed", "Failed"
@@ -497,6 +498,12 @@ class CohortRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the publishing task last committed a batch (a stalled one is resumed)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -517,6 +524,8 @@ class CohortPair(models.Model):
     score = models.FloatField()
     reasons = models.JSONField(default=list, blank=True, help_text="Reason texts, as a coordinator may read them.")
     edited = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True, help_text="Set in the batch that published it.")
+    outcome = models.CharField(max_length=200, blank=True, help_text='"created", or why it was skipped.')
 
     class Meta:
         ordering = ["-score"]

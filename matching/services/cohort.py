@@ -479,34 +479,107 @@ def publishes_mentorships(program: Program) -> bool:
     return program.request_mode != Program.RequestMode.MENTEE
 
 
-@transaction.atomic
-def publish(*, run: CohortRun, by: User) -> CohortRun:
-    """Turn the proposal into mentorships or requests, once, whatever how often it is clicked.
+CREATED = "created"
+PUBLISH_BATCH = 200  # pairs per transaction: a lost worker loses at most one batch, which is redone
 
-    The run's row lock makes a second click wait and then find the run published. Each pair
-    goes through the services' locked path in its own savepoint: a pair that broke a rule
-    meanwhile (the mentor filled up, the mentee found a match) is skipped and reported.
+
+def publish(*, run: CohortRun, by: User) -> CohortRun:
+    """Publish the whole proposal here and now (scripts, tests, eager mode); see ``start_publishing``."""
+    start_publishing(run=run, by=by)
+    publish_batches(run.pk)
+    return CohortRun.objects.select_related("program").get(pk=run.pk)
+
+
+@transaction.atomic
+def start_publishing(*, run: CohortRun, by: User) -> CohortRun:
+    """Mark the proposal as publishing, once, however often it is clicked; the batches follow.
+
+    The run's row lock makes a second click wait and then find the run publishing or
+    published, which it returns unchanged.
     """
-    require_coordinator(by, to="publish cohort matches")
     run = CohortRun.objects.select_for_update(of=("self",)).select_related("program").get(pk=run.pk)
-    if run.status == Status.PUBLISHED:
+    if run.status in (Status.PUBLISHING, Status.PUBLISHED):
         return run
     if run.status != Status.PROPOSED:
         raise RuleBroken("not_publishable", f"This run is {run.get_status_display().lower()}; it can't be published.")
+    run.status = Status.PUBLISHING
+    run.published_by = by
+    run.progress = 0
+    run.progress_message = f"Publishing {run.pairs.count():,} pairs"
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "published_by", "progress", "progress_message", "heartbeat_at"])
+    return run
+
+
+def publish_batches(run_id: int, *, size: int = PUBLISH_BATCH, seconds: float = math.inf, pause: float = 0.0) -> bool:
+    """Publish batches of a publishing run until it is done (True) or ``seconds`` have passed (False).
+
+    ``pause`` (seconds after each batch) exists for the worker-kill test only.
+    """
+    deadline = time.monotonic() + seconds
+    while publish_batch(run_id, size=size):
+        if time.monotonic() >= deadline:
+            return False
+        if pause:
+            time.sleep(pause)
+    return True
+
+
+@transaction.atomic
+def publish_batch(run_id: int, *, size: int = PUBLISH_BATCH) -> bool:
+    """Publish the next ``size`` unpublished pairs in one transaction; False when nothing is left.
+
+    Each pair is marked published in the same transaction that created its mentorship (or
+    request) and notifications, so a worker that dies mid-batch leaves the batch as it was,
+    and whoever takes it next (the redelivered task, the resume sweep) publishes each pair
+    once. The run's row lock keeps two workers from taking batches at the same time. Each
+    pair goes through the services' locked path in its own savepoint: a pair that broke a
+    rule meanwhile (the mentor filled up, the mentee found a match) is skipped and reported.
+    """
+    run = CohortRun.objects.select_for_update(of=("self",)).select_related("program").get(pk=run_id)
+    if run.status != Status.PUBLISHING:
+        return False
+    by = run.published_by or run.created_by
+    assert by is not None, "a publishing run knows who published it"
+    batch = list(run.pairs.filter(published_at__isnull=True).select_related("mentee", "mentor").order_by("pk")[:size])
+    if not batch:
+        _finish_publishing(run, by)
+        return False
     live = publishes_mentorships(run.program)
-    created, skipped = 0, []
-    for pair in run.pairs.select_related("mentee", "mentor").order_by("pk"):
+    now = timezone.now()
+    for pair in batch:
         try:
             with transaction.atomic():
                 (_go_live if live else _offer)(run, pair, by)
         except RuleBroken as broken:
-            skipped.append({"mentee": pair.mentee_id, "mentor": pair.mentor_id, "reason": broken.message})
+            pair.outcome = broken.message[:200]
         else:
-            created += 1
+            pair.outcome = CREATED
+        pair.published_at = now
+    CohortPair.objects.bulk_update(batch, ["published_at", "outcome"])
+    done, total = run.pairs.filter(published_at__isnull=False).count(), run.pairs.count()
+    run.progress = min(99, 100 * done // max(1, total))
+    run.progress_message = f"Published {done:,} of {total:,} pairs"
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=["progress", "progress_message", "heartbeat_at"])
+    return True
+
+
+def _finish_publishing(run: CohortRun, by: User) -> None:
+    live = publishes_mentorships(run.program)
+    created = run.pairs.filter(outcome=CREATED).count()
+    skipped = [
+        {"mentee": mentee, "mentor": mentor, "reason": reason}
+        for mentee, mentor, reason in run.pairs.exclude(outcome=CREATED)
+        .order_by("pk")
+        .values_list("mentee_id", "mentor_id", "outcome")
+    ]
     run.status = Status.PUBLISHED
     run.published_at = timezone.now()
+    run.progress = 100
+    run.progress_message = f"Published: {created:,} created, {len(skipped):,} skipped"
     run.report["published"] = {"as": "mentorships" if live else "requests", "created": created, "skipped": skipped}
-    run.save(update_fields=["status", "published_at", "report"])
+    run.save(update_fields=["status", "published_at", "progress", "progress_message", "report"])
     AuditEvent.record(
         actor=by,
         action=AuditEvent.Action.COHORT_PUBLISHED,
@@ -515,7 +588,6 @@ def publish(*, run: CohortRun, by: User) -> CohortRun:
         skipped=len(skipped),
         published_as="mentorships" if live else "requests",
     )
-    return run
 
 
 def _message(run: CohortRun, by: User) -> str:

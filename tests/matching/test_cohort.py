@@ -302,6 +302,29 @@ def test_publish_twice_publishes_once(coordinator: User) -> None:
     assert AuditEvent.objects.filter(action=AuditEvent.Action.COHORT_PUBLISHED).count() == 1
 
 
+def test_publishing_goes_in_batches_with_progress_on_the_review_page(coordinator: User, client: Any) -> None:
+    for _ in range(5):
+        mentee()
+    mentor(capacity=5)
+    run = proposed(coordinator)
+    cohort.start_publishing(run=run, by=coordinator)
+
+    assert cohort.publish_batch(run.pk, size=2)
+    assert Mentorship.objects.count() == 2  # one batch, one transaction
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.progress_message) == ("publishing", 40, "Published 2 of 5 pairs")
+    client.force_login(coordinator)
+    page = client.get(reverse("admin:matching_cohortrun_review", args=[run.pk])).content.decode()
+    assert 'aria-valuenow="40"' in page and "Published 2 of 5 pairs" in page
+    assert cohort.start_publishing(run=run, by=coordinator).status == "publishing"  # a second click: no restart
+
+    assert cohort.publish_batches(run.pk, size=2)
+    run.refresh_from_db()
+    assert run.status == "published" and Mentorship.objects.count() == 5
+    assert not cohort.publish_batch(run.pk)  # a late task: nothing to do
+    assert Mentorship.objects.count() == 5
+
+
 def test_publish_never_exceeds_capacity_or_max_load(coordinator: User) -> None:
     mentors = [mentor(capacity=c) for c in (1, 3, 3)]
     make_mentorship(mentee=mentee(), mentor=mentors[1])
