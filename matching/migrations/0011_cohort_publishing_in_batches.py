@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0008_index_change'),
+        ('matching', '0010_coordinator_live_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
