@@ -268,7 +268,9 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, slots: list[tuple[str, str]], tz_name: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tz_name = tz_name
-        self.fields["slot"].choices = [*slots, (self.OTHER, "Another time")]
+        slot = self.fields["slot"]
+        assert isinstance(slot, forms.ChoiceField)
+        slot.choices = [*slots, (self.OTHER, "Another time")]
         self.fields["start_local"].help_text = f"In your time zone, {tz_name}."
         if not slots:
             self.fields["slot"].initial = self.OTHER

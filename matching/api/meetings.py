@@ -162,7 +162,7 @@ class MentorshipMeetingViewSet(mixins.ListModelMixin, WorkflowViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Meeting.objects.none()
         mentorship = participant_mentorship(self.request, self.kwargs["mentorship_pk"])
-        return _meetings(service.meetings_of(mentorship)).order_by("start", "pk")  # type: ignore[attr-defined]
+        return _meetings(service.meetings_of(mentorship)).order_by("start", "pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         mentorship = participant_mentorship(request, self.kwargs["mentorship_pk"])

@@ -116,7 +116,7 @@ class ConversationViewSet(mixins.ListModelMixin, WorkflowViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         conversation = _readable(request, self._thing())
         found = service.read_conversation(conversation=conversation, by=_user(request))
-        page = self.paginate_queryset(found)  # type: ignore[arg-type]
+        page = self.paginate_queryset(found)
         return self.get_paginated_response(MessageSerializer(page, many=True).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

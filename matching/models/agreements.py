@@ -141,5 +141,5 @@ class Circle(models.Model):
         return self.name
 
     def participants(self) -> list[User]:
-        mentees = [m.mentee for m in self.mentorships.filter(status="active").select_related("mentee")]  # type: ignore[attr-defined]
+        mentees = [m.mentee for m in self.mentorships.filter(status="active").select_related("mentee")]
         return [self.mentor, *mentees]

@@ -9,10 +9,10 @@ is written.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ Note = Notification.Kind
 SLOT_DAYS = 14
 SLOT_MINUTES = 60
 MAX_SLOTS = 12
-SLOTS_PER_DAY = 2
+SLOTS_PER_WINDOW = 2
 EARLIEST_NOTICE = datetime.timedelta(hours=12)
 REMIND_BEFORE = datetime.timedelta(hours=24)
 MAX_AHEAD = datetime.timedelta(days=366)
@@ -40,7 +40,7 @@ class Slot:
     end: datetime.datetime
 
 
-def meetings_of(mentorship: Mentorship) -> Iterable[Meeting]:
+def meetings_of(mentorship: Mentorship) -> QuerySet[Meeting]:
     """The meetings a mentorship's people share: the circle's in group mentoring, else its own."""
     if mentorship.circle_id is not None:
         return Meeting.objects.filter(circle_id=mentorship.circle_id)
@@ -334,7 +334,7 @@ def suggested_slots(
 ) -> list[Slot]:
     """Times over the next 14 days that fall in every participant's weekly availability.
 
-    At most two a day and twelve in all, on the half hour, starting at least 12 hours
+    At most two per shared window (a day, as a rule) and twelve in all, on the half hour, starting at least 12 hours
     from now, and never overlapping a meeting already proposed or accepted.
     """
     now = now or timezone.now()
@@ -350,18 +350,15 @@ def suggested_slots(
     busy = [(m.start, m.end) for m in meetings_of(mentorship) if m.is_live]
     length = datetime.timedelta(minutes=minutes)
     slots: list[Slot] = []
-    per_day: dict[datetime.date, int] = {}
-    for start, end in shared or []:
-        at = _ceil_half_hour(start)
-        while at + length <= end and len(slots) < MAX_SLOTS:
-            day = at.date()
-            clash = any(at < b_end and b_start < at + length for b_start, b_end in busy)
-            if not clash and per_day.get(day, 0) < SLOTS_PER_DAY:
-                slots.append(Slot(at, at + length))
-                per_day[day] = per_day.get(day, 0) + 1
-                at += length
-            else:
+    for start, end in shared or []:  # one shared window a day, as a rule: two slots from each
+        at, taken = _ceil_half_hour(start), 0
+        while at + length <= end and len(slots) < MAX_SLOTS and taken < SLOTS_PER_WINDOW:
+            if any(at < b_end and b_start < at + length for b_start, b_end in busy):
                 at += datetime.timedelta(minutes=30)
+                continue
+            slots.append(Slot(at, at + length))
+            taken += 1
+            at += length
     return slots
 
 

@@ -79,7 +79,7 @@ def _link(conversation: Conversation) -> str:
         return reverse("matching:messages", args=[conversation.mentorship_id])
     if conversation.request_id is not None:
         return reverse("matching:request_messages", args=[conversation.request_id])
-    mentorship = conversation.circle.mentorships.filter(status="active").first()  # type: ignore[union-attr]
+    mentorship = Mentorship.objects.active().filter(circle=conversation.circle).first()
     return reverse("matching:messages", args=[mentorship.pk]) if mentorship else reverse("matching:mentorships")
 
 

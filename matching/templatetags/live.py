@@ -20,9 +20,7 @@ register = template.Library()
 def meetings_section(context: template.Context, mentorship: Mentorship) -> dict[str, Any]:
     viewer = context["request"].user
     now = timezone.now()
-    meetings = list(
-        service.meetings_of(mentorship).select_related("proposed_by").prefetch_related("logs")  # type: ignore[attr-defined]
-    )
+    meetings = list(service.meetings_of(mentorship).select_related("proposed_by").prefetch_related("logs"))
     upcoming = [m for m in meetings if m.is_live and m.end >= now]
     logged = {m.pk for m in meetings for log in m.logs.all() if log.user_id == viewer.pk}
     to_log = [m for m in meetings if m.start <= now and m.status == Meeting.Status.ACCEPTED and m.pk not in logged]

@@ -103,10 +103,7 @@ def _context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, 
     mine = meeting.logs.filter(user=user).first()
     started = meeting.start <= timezone.now()
     mentorship = (
-        meeting.mentorship
-        or meeting.circle.mentorships.filter(  # type: ignore[union-attr]
-            Q(mentee=user) | Q(mentor=user)
-        ).first()
+        meeting.mentorship or Mentorship.objects.filter(Q(mentee=user) | Q(mentor=user), circle=meeting.circle).first()
     )
     return {
         "meeting": meeting,

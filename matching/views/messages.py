@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from matching.forms import AgreementForm, MessageForm, ReasonForm, ReassessForm
-from matching.models import MentorshipRequest, Message
+from matching.models import Mentorship, MentorshipRequest, Message
 from matching.services import agreement as agreements
 from matching.services import messages as service
 from matching.services.requests import RuleBroken
@@ -44,6 +44,7 @@ def _page(
         "form": form or MessageForm(),
         "report_form": ReasonForm(),
         "back": back,
+        "back_label": "Your mentorship" if isinstance(thing, Mentorship) else "Your requests",
         "title": title,
         "thing": thing,
         "others": [p for p in conversation.participants() if p.pk != user.pk],
