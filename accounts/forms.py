@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 from typing import Any, ClassVar
 
 from django import forms
@@ -52,13 +53,16 @@ class SignupForm(forms.Form):
         max_length=150, label="Last name", widget=forms.TextInput({"autocomplete": "family-name"})
     )
     role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect, label="I am joining as")
+    # timezone: added below, once timezone_field exists; filled from the browser by
+    # static/js/timezone.js for the person to confirm.
 
-    field_order = ["first_name", "last_name", "email", "role", "password1", "password2"]
+    field_order = ["first_name", "last_name", "email", "role", "timezone", "password1", "password2"]
 
     def signup(self, request: HttpRequest, user: User, **kwargs: Any) -> None:
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
-        user.save(update_fields=["first_name", "last_name"])
+        user.timezone = self.cleaned_data["timezone"]
+        user.save(update_fields=["first_name", "last_name", "timezone"])
         join_program(user=user, role=self.cleaned_data["role"])
 
 
@@ -132,8 +136,11 @@ TIMEZONE_CHOICES: list[tuple[str, list[tuple[str, str]]]] = [
 ]
 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-# The weekly grid: (start, end, label) in the person's own timezone; the labels use en dashes.
+# The weekly grid, all 24 hours (residents on nights meet at 4 am): (start, end, label) in the
+# person's own timezone; the labels use en dashes.
 TIME_BLOCKS = [
+    ("00:00", "03:00", "midnight–3 am"),  # noqa: RUF001
+    ("03:00", "06:00", "3–6 am"),  # noqa: RUF001
     ("06:00", "09:00", "6–9 am"),  # noqa: RUF001
     ("09:00", "12:00", "9 am–noon"),  # noqa: RUF001
     ("12:00", "15:00", "noon–3 pm"),  # noqa: RUF001
@@ -144,18 +151,75 @@ TIME_BLOCKS = [
 _REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 
 
-def timezone_field(current: str | None = None) -> forms.ChoiceField:
-    choices = [(group, list(zones)) for group, zones in TIMEZONE_CHOICES]
-    known = {value for _, zones in TIMEZONE_CHOICES for value, _ in zones}
-    if current and current not in known:
-        choices.insert(0, ("Your current timezone", [(current, current)]))
-    return forms.ChoiceField(
-        label="Your timezone",
-        choices=choices,
-        validators=[validate_timezone],
-        help_text="Availability below is in this timezone; we convert it when matching you.",
-        error_messages={"invalid_choice": "Choose your timezone from the list, e.g. Eastern — New York."},
+LEGACY_ZONES = ("posix", "right", "US/", "Canada/", "Brazil/", "Mexico/", "Chile/", "SystemV/")
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone this machine knows, the common ones first with the places people look for.
+
+    Each label carries the zone's UTC offset today, so "UTC-08:00" (with a minus sign) finds Los Angeles as well as
+    "Los Angeles" does. Legacy aliases ("EST5EDT", "Japan", "US/Pacific") are left out; "UTC" stays.
+    """
+    friendly = {value: label for _, zones in TIMEZONE_CHOICES for value, label in zones}
+    names = sorted(name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(LEGACY_ZONES))
+    now = timezone.now()
+
+    def label(name: str) -> str:
+        offset = now.astimezone(zoneinfo.ZoneInfo(name)).strftime("%z")
+        sign = "−" if offset.startswith("-") else "+"  # noqa: RUF001 - a real minus sign reads better
+        place = friendly.get(name) or name.split("/", 1)[-1].replace("_", " ").replace("/", ", ")
+        return f"{place} (UTC{sign}{offset[1:3]}:{offset[3:]})"
+
+    common = [value for value in friendly if value != "UTC"]
+    rest = [name for name in names if name not in friendly]
+    return (
+        [(name, label(name)) for name in common]
+        + [("UTC", "UTC (Coordinated Universal Time)")]
+        + [(name, label(name)) for name in rest]
     )
+
+
+class ZoneInput(forms.TextInput):
+    """A text box with the full list of zones as suggestions (a ``datalist``): searchable by any part
+    of the name, the place or the offset, without JavaScript. static/js/timezone.js adds the
+    browser's own zone, for the person to confirm."""
+
+    template_name = "accounts/widgets/zone_input.html"
+
+    def __init__(self, *, detect: bool = False) -> None:
+        attrs = {"autocomplete": "off", "spellcheck": "false", "data-timezone-input": ""}
+        if detect:
+            attrs["data-detect-timezone"] = ""
+        super().__init__(attrs)
+        self.choices: Any = []  # set by the ChoiceField
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["zones"] = list(self.choices)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}_zones"
+        return context
+
+
+def timezone_field(current: str | None = None, *, detect: bool = False) -> forms.ChoiceField:
+    def choices() -> list[tuple[str, str]]:  # a callable: offsets as of each form, not of start-up
+        found = zone_choices()
+        if current and current not in {value for value, _ in found}:
+            found.insert(0, (current, current))  # a zone set elsewhere (the API) stays selectable
+        return found
+
+    return forms.ChoiceField(
+        label="Your time zone",
+        choices=choices,
+        widget=ZoneInput(detect=detect),
+        validators=[validate_timezone],
+        help_text="Type a city or region and pick it from the list, e.g. America/Chicago. Every time "
+        "on the site is shown in this zone, and your availability is in it.",
+        error_messages={"invalid_choice": "Pick your time zone from the list, e.g. America/New_York."},
+    )
+
+
+SignupForm.base_fields["timezone"] = timezone_field(detect=True)
+SignupForm.declared_fields["timezone"] = SignupForm.base_fields["timezone"]
 
 
 def checkboxes(choices: Any, *, label: str, help_text: str = "", required: bool = False) -> forms.MultipleChoiceField:

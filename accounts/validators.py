@@ -39,7 +39,7 @@ def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"{value!r} is not a known timezone, e.g. America/New_York.") from None
+        raise ValidationError(f"{value!r} is not a known time zone, e.g. America/New_York.") from None
 
 
 def validate_slots(value: Any) -> None:

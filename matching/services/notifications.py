@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
+from accounts.middleware import user_zone
 from accounts.models import User
 from matching.models import EmailOptOut, Notification
 from mentorship import resilience
@@ -100,15 +101,19 @@ def notify(
         "unsubscribe_url": unsubscribe_url(recipient, kind),
         "kind_label": Kind(kind).label,
     }
-    subject = " ".join(render_to_string(f"emails/{kind}-subject.html", context).split())
+    # Dates in the recipient's own zone, not in the zone of whoever caused the event.
+    with timezone.override(user_zone(recipient)):
+        subject = " ".join(render_to_string(f"emails/{kind}-subject.html", context).split())
+        body_text = render_to_string(f"emails/{kind}-body-text.html", context)
+        body_html = render_to_string(f"emails/{kind}-body-html.html", context)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,
                 subject=subject[:200],
-                body_text=render_to_string(f"emails/{kind}-body-text.html", context),
-                body_html=render_to_string(f"emails/{kind}-body-html.html", context),
+                body_text=body_text,
+                body_html=body_html,
                 link=link,
                 calendar=calendar,
                 dedupe_key=dedupe_key,

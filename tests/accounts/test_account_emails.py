@@ -27,6 +27,7 @@ def test_sign_up_email_names_the_site_not_the_host_and_is_branded(client: Client
             "last_name": "Okafor",
             "email": "ada@example.com",
             "role": "mentee",
+            "timezone": "America/Los_Angeles",
             "password1": "a-long-pass-phrase-42",
             "password2": "a-long-pass-phrase-42",
         },

@@ -122,7 +122,7 @@ def test_mentee_and_mentor_sign_up_and_mentees_see_the_mentor_only_once_verified
     mentee.get_by_role("link", name="Start your profile").click()
     expect(mentee.get_by_role("heading", level=1, name="About you")).to_be_visible()
     expect(mentee.locator('[aria-current="step"]')).to_have_text(re.compile("About you"))
-    mentee.get_by_label("Your timezone").select_option("America/New_York")
+    mentee.get_by_label("Your time zone").fill("America/New_York")
     mentee.get_by_label("Where are you on the road to medicine?").select_option("undergraduate")
     mentee.get_by_label("School or institution").fill("Boston University")
     mentee.get_by_label("A few sentences about you").fill("First in my family to go to college; I love sports.")
@@ -164,7 +164,7 @@ def test_mentee_and_mentor_sign_up_and_mentees_see_the_mentor_only_once_verified
 
     mentor.get_by_role("link", name="Start your profile").click()
     expect(mentor.get_by_role("heading", level=1, name="Professional details")).to_be_visible()
-    mentor.get_by_label("Your timezone").select_option("America/New_York")
+    mentor.get_by_label("Your time zone").fill("America/New_York")
     mentor.get_by_label("Profession").select_option("md")
     mentor.get_by_label(re.compile("^Specialty")).select_option(label="Orthopaedic Surgery")
     subspecialties = group(mentor, "Subspecialties")
