@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,14 +26,20 @@ from django.utils import timezone
 from accounts.management import demo
 from accounts.models import MenteeProfile, MentorProfile, Program, User
 from matching.models import (
+    Agreement,
     CheckIn,
     CheckInResponse,
     CohortPair,
     CohortRun,
+    Conversation,
     Goal,
     Kind,
+    Meeting,
+    MeetingLog,
+    MentoringPolicy,
     Mentorship,
     MentorshipRequest,
+    Message,
     Notification,
     Transition,
 )
@@ -69,6 +76,21 @@ FEEDBACK = (
     "A motivated mentee who followed through on every step.",
     "We met our goals early; a pleasure to work with.",
 )
+AGENDAS = (
+    "Go through the CV and pick two things to strengthen.",
+    "Personal statement: second draft.",
+    "Away rotations: which programs, and when to apply.",
+    "Research: how to approach the lab, what to read first.",
+    "Mock interview, 30 minutes, then feedback.",
+)
+CHAT = (
+    ("mentee", "Thank you for today! I've sent you the draft we talked about."),
+    ("mentor", "Got it, I'll read it this weekend. Good progress."),
+    ("mentee", "Would next Tuesday evening work for our next call?"),
+    ("mentor", "Tuesday works. I'll send an invite."),
+    ("mentee", "I reached out to the lab you suggested; they replied!"),
+    ("mentor", "Great news. Let's talk about how to prepare for that first meeting."),
+)
 DECLINE_NOTES = (
     "I'm full until the spring, sorry. Please ask me again then.",
     "This is a bit outside my field; a colleague in your specialty would help you more.",
@@ -81,6 +103,8 @@ class Counts:
     requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     mentorships: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     checkins: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    meetings: int = 0
+    messages: int = 0
     cohort_runs: int = 0
 
     def summary(self) -> str:
@@ -89,7 +113,8 @@ class Counts:
 
         return (
             f"  history: requests ({show(self.requests)}); mentorships ({show(self.mentorships)}); "
-            f"check-ins ({show(self.checkins)}); {self.cohort_runs} published cohort run"
+            f"check-ins ({show(self.checkins)}); {self.meetings} meetings, {self.messages} messages; "
+            f"{self.cohort_runs} published cohort run"
         )
 
 
@@ -189,6 +214,12 @@ class _History:
         self.goals(mentorship, done=1, texts=("Choose two away rotations", "Start a sports-medicine research project",
                                                "Write the first draft of my personal statement"))  # fmt: skip
         self.checkins(mentorship, story="due_now")
+        self.meetings(mentorship, story="due_now")
+        self.messages(mentorship, story="due_now")
+        self.agreement(
+            mentorship,
+            goals="Choose two away rotations; start a research project; a first draft of the personal statement.",
+        )
         self._notify(mentee, Notification.Kind.MATCH_LIVE, "Your match with your mentor is live",
                      f"/mentorships/{mentorship.pk}/", days_ago=61, read=True)  # fmt: skip
         self._notify(mentor, Notification.Kind.MATCH_LIVE, "Your match with your new mentee is live",
@@ -228,6 +259,8 @@ class _History:
             finished = self._mentorship(past, started=self.now - 165 * DAY)
             self.goals(finished, done=3)
             self.checkins(finished, story="good")
+            self.meetings(finished, story="good", until=self.now - 40 * DAY)
+            self.messages(finished, story="good", until=self.now - 40 * DAY)
             self.end(finished, status=Mentorship.Status.COMPLETED, when=self.now - 40 * DAY)
             self.busy_mentees.update(profile.user_id for profile in waiting[:5])
 
@@ -353,6 +386,7 @@ class _History:
         )
         self.active_load[request.mentor_id] += 1
         self.counts.mentorships["active"] += 1
+        self.agreement(mentorship)
         return mentorship
 
     def live_story(self, mentorship: Mentorship) -> None:
@@ -360,19 +394,28 @@ class _History:
         age = (self.now - mentorship.started_at).days
         roll = self.rng.random()
         if age > 100 and roll < 0.35:
+            ended = self.now - self.rng.uniform(5, 40) * DAY
             self.goals(mentorship, done=3)
             self.checkins(mentorship, story="good")
-            self.end(mentorship, status=Mentorship.Status.COMPLETED, when=self.now - self.rng.uniform(5, 40) * DAY)
+            self.meetings(mentorship, story="good", until=ended)
+            self.messages(mentorship, story="good", until=ended)
+            self.end(mentorship, status=Mentorship.Status.COMPLETED, when=ended)
         elif age > 60 and roll < 0.5:
+            ended = self.now - self.rng.uniform(3, 20) * DAY
             self.goals(mentorship, done=0)
             self.checkins(mentorship, story="stalled")
-            self.end(mentorship, status=Mentorship.Status.ENDED, when=self.now - self.rng.uniform(3, 20) * DAY)
+            self.meetings(mentorship, story="stalled", until=ended)
+            self.end(mentorship, status=Mentorship.Status.ENDED, when=ended)
         elif roll < 0.68:
             self.goals(mentorship, done=1)
             self.checkins(mentorship, story="at_risk")
+            self.meetings(mentorship, story="at_risk")
+            self.messages(mentorship, story="at_risk")
         else:
             self.goals(mentorship, done=self.rng.randint(0, 2))
             self.checkins(mentorship, story="good")
+            self.meetings(mentorship, story="good")
+            self.messages(mentorship, story="good")
 
     def goals(self, mentorship: Mentorship, *, done: int, texts: tuple[str, ...] = ()) -> None:
         texts = texts or tuple(self.rng.sample(GOALS, 3))
@@ -431,6 +474,87 @@ class _History:
         if story == "at_risk" and periods:
             # A missed check-in after a low rating: what the follow-up marks at risk.
             Mentorship.objects.filter(pk=mentorship.pk).update(at_risk=True)
+
+    def meetings(self, mentorship: Mentorship, *, story: str, until: datetime.datetime | None = None) -> None:
+        """Meetings about every three weeks, held and logged by both; the next one booked if still live.
+
+        A mentorship at risk went quiet six weeks ago; a stalled one met once.
+        """
+        end = until or self.now
+        quiet = {"at_risk": 42, "stalled": 10**4}.get(story, 0)
+        start = mentorship.started_at + 5 * DAY
+        held: list[Meeting] = []
+        when = start
+        while when < end - quiet * DAY and (story != "stalled" or not held):
+            held.append(self._meeting(mentorship, when, Meeting.Status.HELD))
+            when += self.rng.uniform(17, 24) * DAY
+        MeetingLog.objects.bulk_create(
+            MeetingLog(meeting=meeting, user_id=person, held=True, logged_at=meeting.start + DAY / 8)
+            for meeting in held
+            for person in (mentorship.mentee_id, mentorship.mentor_id)
+        )
+        self.counts.meetings += len(held)
+        if until is None and story in ("good", "due_now"):
+            self._meeting(mentorship, self.now + self.rng.uniform(2, 9) * DAY, Meeting.Status.ACCEPTED)
+            self.counts.meetings += 1
+        if story == "due_now":  # the demo pair: one more waiting for the mentor's answer
+            self._meeting(mentorship, self.now + 16 * DAY, Meeting.Status.PROPOSED)
+            self.counts.meetings += 1
+
+    def _meeting(self, mentorship: Mentorship, when: datetime.datetime, status: str) -> Meeting:
+        # At 6 pm in the mentee's own zone, on the hour.
+        mentee_zone = zoneinfo.ZoneInfo(mentorship.mentee.timezone or "UTC")
+        local = when.astimezone(mentee_zone).replace(hour=18, minute=0, second=0, microsecond=0)
+        return Meeting.objects.create(
+            mentorship=mentorship,
+            proposed_by_id=mentorship.mentee_id,
+            start=local.astimezone(datetime.UTC),
+            duration_minutes=self.rng.choice((30, 45, 60)),
+            mode=Meeting.Mode.VIDEO,
+            location="https://meet.example.org/" + str(mentorship.pk),
+            agenda=self.rng.choice(AGENDAS),
+            status=status,
+            responded_by_id=mentorship.mentor_id if status != Meeting.Status.PROPOSED else None,
+            created_at=min(when, self.now) - 3 * DAY,
+            updated_at=min(when, self.now) - 2 * DAY,
+        )
+
+    def messages(self, mentorship: Mentorship, *, story: str, until: datetime.datetime | None = None) -> None:
+        """A conversation: a few messages, the last one recent unless it went quiet."""
+        end = (until or self.now) - (45 if story == "at_risk" else self.rng.uniform(0.5, 6)) * DAY
+        if end <= mentorship.started_at:
+            return
+        conversation = Conversation.objects.create(mentorship=mentorship, created_at=mentorship.started_at)
+        lines = CHAT[: self.rng.randint(3, len(CHAT))] if story != "due_now" else CHAT
+        span = (end - mentorship.started_at) / len(lines)
+        Message.objects.bulk_create(
+            Message(
+                conversation=conversation,
+                sender_id=mentorship.mentee_id if side == "mentee" else mentorship.mentor_id,
+                body=body,
+                created_at=mentorship.started_at + span * (index + 1),
+            )
+            for index, (side, body) in enumerate(lines)
+        )
+        self.counts.messages += len(lines)
+
+    def agreement(self, mentorship: Mentorship, *, goals: str = "") -> None:
+        """Both sides confirmed the mentoring agreement within days of the start."""
+        policy = MentoringPolicy.for_program(self.program)
+        Agreement.objects.update_or_create(
+            mentorship=mentorship,
+            defaults={
+                "frequency": policy.frequency,
+                "channel": policy.channel,
+                "goals": goals or policy.goals,
+                "confidentiality": policy.confidentiality,
+                "planned_end": timezone.localdate(mentorship.started_at) + policy.planned_weeks * 7 * DAY,
+                "mentee_confirmed_at": mentorship.started_at + 2 * DAY,
+                "mentor_confirmed_at": mentorship.started_at + 3 * DAY,
+                "updated_at": mentorship.started_at + DAY,
+                "updated_by_id": mentorship.mentor_id,
+            },
+        )
 
     def end(self, mentorship: Mentorship, *, status: str, when: datetime.datetime) -> None:
         completed = status == Mentorship.Status.COMPLETED

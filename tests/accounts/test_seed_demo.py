@@ -316,6 +316,22 @@ def test_demo_mentees_mentorship_page_shows_goals_and_a_check_in_to_answer(seede
     text = page.content.decode()
     assert "Choose two away rotations" in text
     assert "Answered" in text and "Answer check-in" in text
+    held = mentorship.meetings.filter(status="held")
+    upcoming = mentorship.meetings.filter(status__in=["accepted", "proposed"], start__gt=timezone.now())
+    assert held.count() >= 2 and upcoming.count() == 2
+    for meeting in upcoming:
+        assert reverse("matching:meeting", args=[meeting.pk]) in text
+    assert mentorship.conversation.messages.count() >= 6
+    assert mentorship.agreement.confirmed
+
+
+def test_live_mentorships_that_go_well_are_not_silent(seeded: str, db: None) -> None:
+    from matching.services.inactivity import last_activity
+
+    calm = Mentorship.objects.active().filter(at_risk=False, program=Program.objects.default())
+    assert calm.exists()
+    for mentorship in calm:
+        assert (timezone.now() - last_activity(mentorship)).days < 21, mentorship
 
 
 def test_history_is_written_once(seeded: str, db: None) -> None:
