@@ -10,10 +10,9 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Kind, Language, MeetingMode, MentorProfile, Specialty, Topic
+from accounts.models import Kind, MeetingMode, MentorProfile
 from matching.models import Goal, Mentorship, MentorshipRequest
 
 
@@ -22,27 +21,15 @@ class DateInput(forms.DateInput):
 
 
 class DirectoryFilterForm(forms.Form):
-    """The GET form of the mentor directory; every field is optional."""
+    """The mentor directory page's GET form: the page's own options, plus ``MentorFilter``'s filters.
+
+    ``matching.filters.DirectoryFilter`` adds the shared filters (search, specialty, language,
+    mode, kind) to this form; it filters nothing itself. Every field is optional.
+    """
 
     ACCEPTING = "accepting"
     EVERYONE = "everyone"
 
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        help_text="Name, institution, specialty or topic.",
-        widget=forms.TextInput({"type": "search", "autocomplete": "off"}),
-    )
-    specialty = forms.ModelChoiceField(
-        queryset=Specialty.objects.select_related("parent").order_by("name"),
-        required=False,
-        empty_label="Any specialty",
-    )
-    related = forms.BooleanField(label="Include related fields", required=False)
-    language = forms.ChoiceField(choices=[("", "Any language"), *Language.choices], required=False)
-    mode = forms.ChoiceField(label="Meeting mode", choices=[("", "Any way"), *MeetingMode.choices], required=False)
-    kind = forms.ChoiceField(label="Kind of mentorship", choices=[("", "Any kind"), *Kind.choices], required=False)
     show = forms.ChoiceField(
         label="Show",
         choices=[(ACCEPTING, "Accepting new mentees now"), (EVERYONE, "Everyone, including mentors who are full")],
@@ -59,19 +46,13 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         for each in self.fields.values():
             each.show_optional = False  # type: ignore[attr-defined]  # every filter is optional
-        # Subspecialties share names across boards: "Sports Medicine (Family Medicine)".
-        self.fields["specialty"].label_from_instance = lambda s: s.label  # type: ignore[attr-defined]
+        if "specialty" in self.fields:
+            # Subspecialties share names across boards: "Sports Medicine (Family Medicine)".
+            self.fields["specialty"].label_from_instance = lambda s: s.label  # type: ignore[attr-defined]
 
     @property
     def include_full(self) -> bool:
         return self.is_bound and self.is_valid() and self.cleaned_data.get("show") == self.EVERYONE
-
-    def narrows(self) -> bool:
-        """Whether any filter that limits which mentors show is set."""
-        if not self.is_bound or not self.is_valid():
-            return False
-        names = ("q", "specialty", "language", "mode", "kind")
-        return any(self.cleaned_data.get(name) for name in names)
 
     def active(self) -> int:
         """How many filters besides the search box are on."""
@@ -80,35 +61,6 @@ class DirectoryFilterForm(forms.Form):
         data = self.cleaned_data
         names = ("specialty", "language", "mode", "kind", "favourites")
         return sum(1 for name in names if data.get(name)) + (data.get("show") == self.EVERYONE)
-
-    def filter(self, profiles: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
-        data = self.cleaned_data
-        if specialty := data.get("specialty"):
-            fields = {specialty.pk, *specialty.subspecialties.values_list("pk", flat=True)}
-            if data.get("related"):
-                fields |= set(specialty.related.values_list("pk", flat=True))
-                if specialty.parent_id:
-                    fields.add(specialty.parent_id)
-            profiles = profiles.filter(Q(specialty__in=fields) | Q(subspecialties__in=fields))
-        # The list fields hold short codes: a quoted code matches one whole element, and
-        # icontains on JSON works on SQLite and PostgreSQL alike (contains does not).
-        for name, field in (("language", "languages"), ("mode", "meeting_modes"), ("kind", "kinds")):
-            if value := data.get(name):
-                profiles = profiles.filter(**{f"{field}__icontains": f'"{value}"'})
-        # Every word must match something: "sports boston" finds a sports physician in Boston.
-        for word in data.get("q", "").split():
-            matches = (
-                Q(user__first_name__icontains=word)
-                | Q(user__last_name__icontains=word)
-                | Q(institution__icontains=word)
-                | Q(specialty__name__icontains=word)
-                | Q(subspecialties__name__icontains=word)
-            )
-            for code, label in Topic.choices:
-                if word.lower() in str(label).lower():
-                    matches |= Q(topics__icontains=f'"{code}"')
-            profiles = profiles.filter(matches)
-        return profiles
 
 
 class RequestForm(forms.Form):

@@ -5,19 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import Membership, MenteeProfile, MentorProfile, Specialty, Topic
+from accounts.models import Membership, MenteeProfile, MentorProfile, Specialty
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, WorkflowViewSet, _in_order, _public_background
 from matching.api.serializers import (
+    DirectoryOptionsSerializer,
     MenteeSuggestionSerializer,
     MentorCardSerializer,
-    MentorFilterSerializer,
 )
+from matching.filters import MentorFilter
 from matching.permissions import (
     IsMentee,
     IsMentor,
@@ -29,7 +32,7 @@ SUGGESTIONS = 100  # how many mentees a mentor is offered, best first
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[MentorFilterSerializer],
+        parameters=[DirectoryOptionsSerializer],
         responses={200: MentorCardSerializer(many=True), **ERRORS},
         description="Verified mentors for the signed-in mentee, best match first, each with the score and reasons.",
     ),
@@ -44,6 +47,8 @@ class MentorViewSet(WorkflowViewSet):
 
     serializer_class = MentorCardSerializer
     permission_classes = [IsAuthenticated, IsMentee]
+    filter_backends = [DjangoFilterBackend]  # the query parameters of matching.filters.MentorFilter
+    filterset_class = MentorFilter
     lookup_field = "user_id"
     lookup_url_kwarg = "id"
 
@@ -63,20 +68,22 @@ class MentorViewSet(WorkflowViewSet):
         )
 
     def list(self, request: Request) -> Response:
-        form = MentorFilterSerializer(data=request.query_params)
+        form = DirectoryOptionsSerializer(data=request.query_params)
         form.is_valid(raise_exception=True)
-        filters = form.validated_data
-        narrowed = self._filtered(filters)
-        allowed = None if narrowed is None else set(narrowed.values_list("user_id", flat=True))
+        options = form.validated_data
+        filters = MentorFilter(request.query_params, queryset=MentorProfile.objects.verified())
+        if not filters.is_valid():
+            raise translate_validation(filters.errors)
+        allowed = filters.allowed_ids()
         # engine.rank_mentors and engine.explain_mentors each read the mentee's profile; here
         # it is read once, and the page is ranked and explained from the same index.
         index = engine.directory(engine.program_of(request.user, Membership.Role.MENTEE)).mentors  # type: ignore[arg-type]
         mentee = engine.features_of_mentee(request.user)  # type: ignore[arg-type]
-        ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=filters["accepting"] != "true")
+        ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=options["accepting"] != "true")
         ids: list[int] = ranked_ids.tolist()
-        if filters["ordering"] == "name":
+        if options["ordering"] == "name":
             ranked = set(ids)
-            by_name = (narrowed if narrowed is not None else MentorProfile.objects.verified()).order_by(
+            by_name = (filters.qs if allowed is not None else MentorProfile.objects.verified()).order_by(
                 "user__last_name", "user__first_name", "user_id"
             )
             ids = [i for i in dict.fromkeys(by_name.values_list("user_id", flat=True)) if i in ranked]
@@ -92,53 +99,6 @@ class MentorViewSet(WorkflowViewSet):
         return Response(
             MentorCardSerializer(profile, context={**self.get_serializer_context(), "matches": matches}).data
         )
-
-    def _filtered(self, filters: dict[str, Any]) -> QuerySet[MentorProfile] | None:
-        """Verified mentors passing the database filters, or None when no filter narrows the list."""
-        mentors = MentorProfile.objects.verified()
-        narrowed = False
-        if "specialty" in filters:
-            fields = _specialty_and_related(filters["specialty"], related=filters["include_related"])
-            mentors = mentors.filter(Q(specialty_id__in=fields) | Q(pk__in=_with_subspecialty(id__in=fields)))
-            narrowed = True
-        # Choice lists are JSON arrays of codes: '"es"' matches the code es, and no other.
-        for name, column in (("language", "languages"), ("mode", "meeting_modes"), ("kind", "kinds")):
-            if name in filters:
-                mentors = mentors.filter(**{f"{column}__icontains": f'"{filters[name]}"'})
-                narrowed = True
-        for word in filters.get("q", "").split()[:5]:
-            mentors = mentors.filter(_search(word))
-            narrowed = True
-        return mentors if narrowed else None
-
-
-def _specialty_and_related(specialty_id: int, *, related: bool) -> set[int]:
-    fields = {specialty_id}
-    if related:
-        fields |= set(Specialty.objects.filter(parent_id=specialty_id).values_list("id", flat=True))
-        fields |= set(Specialty.objects.filter(related__in=fields).values_list("id", flat=True))
-    return fields
-
-
-def _with_subspecialty(**specialty_filter: Any) -> QuerySet[Any]:
-    """Mentor profile ids with a subspecialty matching the filter (a subquery, so no duplicate rows)."""
-    lookups = {f"specialty__{name}": value for name, value in specialty_filter.items()}
-    return MentorProfile.subspecialties.through.objects.filter(**lookups).values("mentorprofile_id")
-
-
-def _search(word: str) -> Q:
-    found = (
-        Q(user__first_name__icontains=word)
-        | Q(user__last_name__icontains=word)
-        | Q(institution__icontains=word)
-        | Q(specialty__name__icontains=word)
-        | Q(pk__in=_with_subspecialty(name__icontains=word))
-    )
-    lowered = word.lower()
-    for code, label in Topic.choices:
-        if lowered in code or lowered in label.lower():
-            found |= Q(topics__icontains=f'"{code}"')
-    return found
 
 
 @extend_schema_view(

@@ -12,7 +12,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import Background, Kind, Language, MeetingMode, MenteeProfile, MentorProfile, Specialty, User
+from accounts.models import Background, Kind, MenteeProfile, MentorProfile, Specialty, User
 from accounts.permissions import is_coordinator
 from accounts.serializers import BackgroundEntrySerializer, background_json
 from matching.models import Goal, Mentorship, MentorshipRequest
@@ -140,26 +140,14 @@ class MentorCardSerializer(serializers.ModelSerializer):
         return _match_from_context(self, profile.user_id)
 
 
-class MentorFilterSerializer(serializers.Serializer):
-    """Query parameters of the mentor directory."""
+class DirectoryOptionsSerializer(serializers.Serializer):
+    """The API's own query parameters of the mentor directory; the filters are ``matching.filters.MentorFilter``."""
 
-    specialty = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text="Specialty id: the mentor's specialty or subspecialty."
-    )
-    include_related = serializers.BooleanField(
-        required=False, default=False, help_text="With specialty: also its subspecialties and related fields."
-    )
-    language = serializers.ChoiceField(choices=Language.choices, required=False)
-    mode = serializers.ChoiceField(choices=MeetingMode.choices, required=False)
-    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     accepting = serializers.ChoiceField(
         choices=[("true", "Only mentors accepting requests, with room"), ("false", "Everyone"), ("all", "Everyone")],
         required=False,
         default="true",
         help_text="true (default): only mentors who accept requests and have room; false or all: everyone.",
-    )
-    q = serializers.CharField(
-        required=False, max_length=100, help_text="Search names, institutions, specialties and topics."
     )
     ordering = serializers.ChoiceField(
         choices=[("score", "Best match first"), ("name", "By name")], required=False, default="score"

@@ -30,6 +30,7 @@ from accounts.models import (
 )
 from accounts.models import User as UserModel
 from matching import scoring, services
+from matching.filters import DirectoryFilter
 from matching.forms import DirectoryFilterForm, RequestForm
 from matching.models import Mentorship, MentorshipRequest, SavedMentor
 from matching.services import directory as engine
@@ -96,11 +97,10 @@ def _mentor_profiles() -> QuerySet[MentorProfile]:
 @role_required(Membership.Role.MENTEE)
 def directory(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = DirectoryFilterForm(request.GET or None)
+    filters = DirectoryFilter(request.GET or None, queryset=MentorProfile.objects.verified())
+    form: DirectoryFilterForm = filters.form
     favourites, hidden = _saved(request, FAVOURITES), _saved(request, HIDDEN)
-    allowed: set[int] | None = None
-    if form.narrows():
-        allowed = set(form.filter(MentorProfile.objects.verified()).values_list("user_id", flat=True))
+    allowed = filters.allowed_ids()
     if form.is_bound and form.is_valid() and form.cleaned_data["favourites"]:
         allowed = favourites if allowed is None else allowed & favourites
     try:
@@ -124,7 +124,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "cards": cards,
         "page": page,
         "query": query.urlencode(),
-        "filtered": form.narrows() or "favourites" in request.GET,
+        "filtered": filters.narrows() or "favourites" in request.GET,
         "active_filters": form.active(),
         "hidden_count": len(hidden),
         "include_full": form.include_full,

@@ -80,7 +80,7 @@ def test_directory_queries_do_not_grow_with_the_page(mentee: Any, params: dict[s
     for number in range(PEOPLE):
         varied_mentor(number)
     if params.get("specialty") == "related":
-        params = {"specialty": Specialty.objects.get(slug=SUBSPECIALTIES[0]).pk, "include_related": "true"}
+        params = {"specialty": Specialty.objects.get(slug=SUBSPECIALTIES[0]).pk, "related": "true"}
         for number in range(PEOPLE):  # enough sports-medicine mentors for a page of 40
             varied_mentor(number * len(SPECIALTIES) * 3)
 
