@@ -125,7 +125,7 @@ def main() -> int:
         variants: dict[str, Callable[[], Any]] = {
             "directory, by score (default)": lambda: client.get("/api/v1/mentors/"),
             "directory, by score, specialty + related filter": lambda: client.get(
-                "/api/v1/mentors/", {"specialty": specialty, "include_related": "true"}
+                "/api/v1/mentors/", {"specialty": specialty, "related": "true"}
             ),
             "directory, by name (still scored)": lambda: client.get("/api/v1/mentors/", {"ordering": "name"}),
             "baseline: plain DRF list, same page, unsorted": lambda: client.get("/bench/plain-mentors/"),

@@ -497,6 +497,7 @@ def start_publishing(*, run: CohortRun, by: User) -> CohortRun:
     The run's row lock makes a second click wait and then find the run publishing or
     published, which it returns unchanged.
     """
+    require_coordinator(by, to="publish cohort matches")
     run = CohortRun.objects.select_for_update(of=("self",)).select_related("program").get(pk=run.pk)
     if run.status in (Status.PUBLISHING, Status.PUBLISHED):
         return run
