@@ -29,10 +29,13 @@ from accounts.models import (
     Membership,
     MenteeProfile,
     MentorProfile,
+    Program,
     Topic,
     User,
 )
 from accounts.permissions import can_view_person, is_coordinator
+from matching.services import hub
+from matching.views import coordinator as coordinator_views
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["missing"] = _missing(profile, steps)
         context["next_url"] = reverse("accounts:profile")
         context["is_mentor"] = isinstance(profile, MentorProfile)
+    # The dashboard is the person's hub: what comes next, each item linked to where they act on it.
+    if isinstance(profile, MenteeProfile):
+        context["hub"] = hub.mentee_hub(user)
+    elif isinstance(profile, MentorProfile):
+        context["hub"] = hub.mentor_hub(user, profile)
+    elif is_coordinator(user):
+        context["cards"] = coordinator_views.work_cards(Program.objects.default())
     return render(request, "accounts/dashboard.html", context)
 
 

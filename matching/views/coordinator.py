@@ -81,9 +81,14 @@ def changelist(name: str, **filters: Any) -> str:
 @coordinator_only
 def home(request: HttpRequest) -> HttpResponse:
     program = chosen_program(request)
+    return page(request, "home.html", "Coordinator home", program, cards=work_cards(program))
+
+
+def work_cards(program: Program) -> list[WorkCard]:
+    """What waits for a coordinator, each count linked to the admin list filtered to it."""
     work = coordinator.pending_work(program)
     in_program = {"program__id__exact": program.pk}
-    cards = [
+    return [
         WorkCard(
             "Matches waiting for approval",
             work.pending_approvals,
@@ -115,7 +120,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "No active mentorship: candidates for the next cohort match.",
         ),
     ]
-    return page(request, "home.html", "Coordinator home", program, cards=cards)
 
 
 # --- Charts --------------------------------------------------------------------------------
