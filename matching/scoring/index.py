@@ -313,6 +313,14 @@ class MentorIndex(_Index[MentorFeatures]):
         return self.ids, tenths / 10.0, excluded.copy()
 
     @_locked
+    def score_tenths(self, mentee: MenteeFeatures, *, out: npt.NDArray[np.float32]) -> None:
+        """Write every row's score in whole tenths (0 to 1000) into ``out``, ``-inf`` where a hard
+        filter excludes the pair: one row of a cohort's score matrix, without copies."""
+        tenths, excluded = self._score(mentee, self._scratch())
+        np.copyto(out, tenths, casting="same_kind")
+        out[excluded] = -np.inf
+
+    @_locked
     def rank_mentors(
         self,
         mentee: MenteeFeatures,

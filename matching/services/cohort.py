@@ -169,16 +169,19 @@ def propose(run: CohortRun, *, progress: Progress = _no_progress) -> CohortRun:
     """Score, match and store a proposal for ``run``; replaces any earlier proposal of it."""
     clock = Clock()
     with clock.measure("database", "load"):
-        mentee_rows = list(chosen_mentees(run))
-        mentor_rows = [p for p in chosen_mentors(run) if places(p.capacity, active_of(p), run.max_load) > 0]
-        full_mentors = chosen_mentors(run).count() - len(mentor_rows)
-        progress(10, f"Loaded {len(mentee_rows)} mentees and {len(mentor_rows)} mentors with a free place")
+        # Features in bulk: flat rows per thousands of people, not model instances per related row.
+        mentee_ids = list(chosen_mentees(run).values_list("user_id", flat=True))
+        mentor_ids = list(chosen_mentors(run).values_list("user_id", flat=True))
+        loaded_mentees, loaded_mentors = engine.load_mentees(mentee_ids), engine.load_mentors(mentor_ids)
+        mentees = [loaded_mentees[i] for i in mentee_ids if i in loaded_mentees]
+        chosen = [loaded_mentors[i] for i in mentor_ids if i in loaded_mentors]
+        mentors = [m for m in chosen if places(m.capacity, m.active, run.max_load) > 0]
+        full_mentors = len(chosen) - len(mentors)
+        progress(10, f"Loaded {len(mentees)} mentees and {len(mentors)} mentors with a free place")
 
     with clock.measure("engine", "score"):
         space = engine.specialty_space()
         weights = engine.program_weights(run.program)
-        mentees = [engine.mentee_features(p) for p in mentee_rows]
-        mentors = [engine.mentor_features(p, active=active_of(p)) for p in mentor_rows]
         index = MentorIndex.build(mentors, space=space, weights=weights)
         matrix = score_matrix(index, mentees)
         slots = np.array([places(m.capacity, m.active, run.max_load) for m in mentors], dtype=np.int64)
@@ -226,10 +229,7 @@ def score_matrix(index: MentorIndex, mentees: list[MenteeFeatures]) -> FloatMatr
     """Mentees x mentors (in index row order) in whole tenths; ``-inf`` where a hard filter excludes."""
     matrix = np.empty((len(mentees), len(index)), dtype=np.float32)
     for row, mentee in enumerate(mentees):
-        _, scores, excluded = index.scores(mentee)
-        tenths = np.rint(scores * 10.0)
-        tenths[excluded] = -np.inf
-        matrix[row] = tenths
+        index.score_tenths(mentee, out=matrix[row])
     return matrix
 
 

@@ -22,9 +22,10 @@ import logging
 import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -64,7 +65,15 @@ def _mask(availability: list[dict[str, Any]], tz_name: str) -> int:
         return slots_to_utc_mask(slots, "UTC")
 
 
-def background_features(rows: list[Background]) -> scoring.Background:
+class BackgroundRow(NamedTuple):
+    """A ``Background`` row as flat values (bulk loading reads these, not model instances)."""
+
+    attribute: str
+    value: Any
+    visibility: str
+
+
+def background_features(rows: Iterable[Background | BackgroundRow]) -> scoring.Background:
     values: dict[str, Any] = {}
     visibility: dict[str, str] = {}
     for row in rows:
@@ -76,8 +85,14 @@ def background_features(rows: list[Background]) -> scoring.Background:
     return scoring.Background(**values, visibility=visibility)
 
 
-def mentee_features(profile: MenteeProfile) -> scoring.MenteeFeatures:
-    """Features of a mentee; expects ``user__background`` and ``target_specialties`` prefetched."""
+def mentee_features(
+    profile: MenteeProfile,
+    *,
+    targets: Sequence[str] | None = None,
+    background: Sequence[BackgroundRow] | None = None,
+) -> scoring.MenteeFeatures:
+    """Features of a mentee; expects ``user__background`` and ``target_specialties`` prefetched,
+    unless ``targets`` (slugs) and ``background`` are given (``load_mentees``)."""
     user = profile.user
     kinds = _only(profile.kinds, KINDS)
     comfort = {
@@ -88,7 +103,9 @@ def mentee_features(profile: MenteeProfile) -> scoring.MenteeFeatures:
     return scoring.MenteeFeatures(
         id=user.pk,
         stage=profile.stage if profile.stage in STAGES else "undergraduate",
-        target_specialties=tuple(s.slug for s in profile.target_specialties.all()),
+        target_specialties=tuple(targets)
+        if targets is not None
+        else tuple(s.slug for s in profile.target_specialties.all()),
         goals=_only(profile.topics, TOPICS),
         kind=next(iter(kinds)) if len(kinds) == 1 else None,
         availability=_mask(profile.availability, user.timezone),
@@ -96,16 +113,26 @@ def mentee_features(profile: MenteeProfile) -> scoring.MenteeFeatures:
         modes=_only(profile.meeting_modes, MODES),
         region=profile.region,
         languages=_only(profile.languages, LANGUAGES) or frozenset({"en"}),
-        background=background_features(list(user.background.all())),
+        background=background_features(background if background is not None else user.background.all()),
         comfort=comfort,
     )
 
 
-def mentor_features(profile: MentorProfile, *, active: int) -> scoring.MentorFeatures:
-    """Features of a mentor; expects ``user__background``, ``subspecialties`` and ``specialty`` loaded."""
+def mentor_features(
+    profile: MentorProfile,
+    *,
+    active: int,
+    subspecialties: Sequence[str] | None = None,
+    background: Sequence[BackgroundRow] | None = None,
+) -> scoring.MentorFeatures:
+    """Features of a mentor; expects ``user__background``, ``subspecialties`` and ``specialty`` loaded,
+    unless ``subspecialties`` (slugs) and ``background`` are given (``load_mentors``)."""
     user = profile.user
     specialties = [profile.specialty.slug] if profile.specialty else []
-    specialties += [s.slug for s in profile.subspecialties.all()]
+    if subspecialties is not None:
+        specialties += subspecialties
+    else:
+        specialties += [s.slug for s in profile.subspecialties.all()]
     return scoring.MentorFeatures(
         id=user.pk,
         specialties=tuple(specialties),
@@ -116,7 +143,7 @@ def mentor_features(profile: MentorProfile, *, active: int) -> scoring.MentorFea
         modes=_only(profile.meeting_modes, MODES),
         region=profile.region,
         languages=_only(profile.languages, LANGUAGES) or frozenset({"en"}),
-        background=background_features(list(user.background.all())),
+        background=background_features(background if background is not None else user.background.all()),
         preferred_stages=_only(profile.preferred_stages, STAGES),
         preferred_groups=_only(profile.preferred_groups, PREFERENCE_GROUPS),
         capacity=profile.capacity,
@@ -140,6 +167,69 @@ def mentee_profiles() -> Any:
         .select_related("user")
         .prefetch_related("target_specialties", "user__background")
     )
+
+
+def _backgrounds(user_ids: Sequence[int]) -> dict[int, list[BackgroundRow]]:
+    found: dict[int, list[BackgroundRow]] = defaultdict(list)
+    rows = Background.objects.filter(user_id__in=user_ids).values_list("user_id", "attribute", "value", "visibility")
+    for user_id, attribute, value, visibility in rows:
+        found[user_id].append(BackgroundRow(attribute, value, visibility))
+    return found
+
+
+def load_mentors(user_ids: Sequence[int]) -> dict[int, scoring.MentorFeatures]:
+    """Features of the verified, active mentors among ``user_ids``, by user id, in bulk.
+
+    Flat queries per ``CHUNK`` people (profiles with user and specialty, subspecialty slugs,
+    background values, active mentorship counts) instead of model instances per related
+    row: what the index builds, the change feed and cohort runs load.
+    """
+    found: dict[int, scoring.MentorFeatures] = {}
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start : start + CHUNK]
+        subspecialties: dict[int, list[str]] = defaultdict(list)
+        through = MentorProfile.subspecialties.through.objects.filter(mentorprofile__user_id__in=chunk)
+        for user_id, slug in through.order_by("specialty__name", "specialty_id").values_list(
+            "mentorprofile__user_id", "specialty__slug"
+        ):
+            subspecialties[user_id].append(slug)
+        active = dict(
+            Mentorship.objects.active()
+            .filter(mentor_id__in=chunk)
+            .values("mentor_id")
+            .annotate(n=Count("id"))
+            .values_list("mentor_id", "n")
+        )
+        backgrounds = _backgrounds(chunk)
+        for profile in MentorProfile.objects.verified().filter(user_id__in=chunk).select_related("user", "specialty"):
+            user_id = profile.user_id
+            found[user_id] = mentor_features(
+                profile,
+                active=active.get(user_id, 0),
+                subspecialties=subspecialties.get(user_id, []),
+                background=backgrounds.get(user_id, []),
+            )
+    return found
+
+
+def load_mentees(user_ids: Sequence[int]) -> dict[int, scoring.MenteeFeatures]:
+    """Features of the active mentees among ``user_ids``, by user id, in bulk (as ``load_mentors``)."""
+    found: dict[int, scoring.MenteeFeatures] = {}
+    for start in range(0, len(user_ids), CHUNK):
+        chunk = user_ids[start : start + CHUNK]
+        targets: dict[int, list[str]] = defaultdict(list)
+        through = MenteeProfile.target_specialties.through.objects.filter(menteeprofile__user_id__in=chunk)
+        for user_id, slug in through.order_by("specialty__name", "specialty_id").values_list(
+            "menteeprofile__user_id", "specialty__slug"
+        ):
+            targets[user_id].append(slug)
+        backgrounds = _backgrounds(chunk)
+        for profile in MenteeProfile.objects.filter(user_id__in=chunk, user__is_active=True).select_related("user"):
+            user_id = profile.user_id
+            found[user_id] = mentee_features(
+                profile, targets=targets.get(user_id, []), background=backgrounds.get(user_id, [])
+            )
+    return found
 
 
 # --- The taxonomy as the admin left it ----------------------------------------------------
@@ -365,8 +455,8 @@ def _apply_people(engine: _Engine, user_ids: list[int]) -> None:
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start : start + CHUNK]
         roles = set(Membership.objects.filter(user_id__in=chunk).values_list("user_id", "program_id", "role"))
-        mentors = {p.user_id: mentor_features(p, active=p.active) for p in mentor_profiles().filter(user_id__in=chunk)}
-        mentees = {p.user_id: mentee_features(p) for p in mentee_profiles().filter(user_id__in=chunk)}
+        mentors = load_mentors(chunk)
+        mentees = load_mentees(chunk)
         for program_id, found in engine.programs.items():
             for user_id in chunk:
                 if user_id in mentors and (user_id, program_id, Membership.Role.MENTOR) in roles:
@@ -390,12 +480,12 @@ def _build(engine: _Engine, program_id: int) -> Directory:
     members = Membership.objects.filter(program_id=program_id)
     mentor_ids = list(members.filter(role=Membership.Role.MENTOR).order_by("user_id").values_list("user_id", flat=True))
     for start in range(0, len(mentor_ids), CHUNK):
-        for profile in mentor_profiles().filter(user_id__in=mentor_ids[start : start + CHUNK]):
-            mentors.update(mentor_features(profile, active=profile.active))
+        for mentor in load_mentors(mentor_ids[start : start + CHUNK]).values():
+            mentors.update(mentor)
     mentee_ids = list(members.filter(role=Membership.Role.MENTEE).order_by("user_id").values_list("user_id", flat=True))
     for start in range(0, len(mentee_ids), CHUNK):
-        for mentee in mentee_profiles().filter(user_id__in=mentee_ids[start : start + CHUNK]):
-            mentees.update(mentee_features(mentee))
+        for mentee in load_mentees(mentee_ids[start : start + CHUNK]).values():
+            mentees.update(mentee)
     engine.counts["builds"] += 1
     logger.info(
         "matching: built program %s's indexes of %d mentors and %d mentees in %.0f ms",

@@ -350,3 +350,30 @@ def test_a_taxonomy_change_rebuilds_every_program(committed: Any) -> None:
     engine.rank_mentors(mentee.user)
 
     assert engine.counts()["builds"] == 2 and engine.counts()["taxonomy"] == 1
+
+
+def test_bulk_loading_gives_the_same_features_as_one_profile_at_a_time() -> None:
+    from tests.factories import make_mentorship
+
+    mentors = [
+        make_mentor(
+            specialty="orthopaedic-surgery",
+            subspecialties=(SPORTS_ORTHO, "orthopaedic-surgery--hand-surgery"),
+            **alike(preferred_groups=["women"]),
+        ),
+        make_mentor(specialty="psychiatry", **alike(languages=["en", "es"], capacity=2)),
+    ]
+    mentees = [
+        mentee_aiming_at_sports_ortho(comfort_preferences={"gender_identity": "must"}),
+        make_mentee(stage="ms1", targets=("psychiatry", "family-medicine")),
+    ]
+    give_background(mentors[0].user, "gender_identity", "woman", "everyone")
+    give_background(mentees[0].user, "first_generation", True, "coordinators")
+    make_mentorship(mentee=mentees[1], mentor=mentors[1])
+
+    loaded = engine.load_mentors([m.user.pk for m in mentors])
+    assert loaded == {m.user.pk: engine.features_of_mentor(m.user) for m in mentors}
+    assert loaded[mentors[1].user.pk].active == 1
+    assert engine.load_mentees([m.user.pk for m in mentees]) == {
+        m.user.pk: engine.features_of_mentee(m.user) for m in mentees
+    }
