@@ -77,15 +77,15 @@ class RequestForm(forms.Form):
     message = forms.CharField(
         label="Your message",
         max_length=2000,
-        help_text="Introduce yourself and say why you would like this mentor.",
-        widget=forms.Textarea({"rows": 5}),
+        help_text="Introduce yourself and say why you would like this mentor. Up to 2,000 characters.",
+        widget=forms.Textarea({"rows": 5, "data-counter": ""}),
     )
     goals = forms.CharField(
         label="Your goals",
         max_length=2000,
         required=False,
-        help_text="What you hope to achieve together, one per line.",
-        widget=forms.Textarea({"rows": 3}),
+        help_text="What you hope to achieve together, one per line. Up to 2,000 characters.",
+        widget=forms.Textarea({"rows": 3, "data-counter": ""}),
     )
 
     def __init__(self, *args: Any, kinds: list[str] | None = None, **kwargs: Any) -> None:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Kind, User
 from matching.models import CheckIn, CheckInResponse, Mentorship, MentorshipRequest, Notification
-from matching.services.notifications import coordinators, notify, notify_all, site_url
+from matching.services.notifications import coordinators, mark_read, notify, notify_all, site_url
 from matching.services.requests import RuleBroken
 
 logger = logging.getLogger(__name__)
@@ -105,6 +105,9 @@ def answer_checkin(
     response = CheckInResponse.objects.create(
         checkin=checkin, user=user, met=met, rating=rating, progress=progress, concern=concern.strip()
     )
+    # The check-in e-mails and reminders did their job, wherever the answer came from.
+    mark_read(user=user, link=reverse("matching:mentorship", args=[mentorship.pk]),
+              kinds=(Notification.Kind.CHECKIN_DUE, Notification.Kind.CHECKIN_REMINDER))  # fmt: skip
     if checkin.responses.count() == 2:
         checkin.status = CheckIn.Status.COMPLETED
         checkin.closed_at = timezone.now()

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -126,6 +126,18 @@ def notify(
     if notification.email_status == EmailStatus.PENDING:
         transaction.on_commit(lambda: enqueue(notification.pk))
     return notification
+
+
+def mark_read(*, user: User, link: str, kinds: Iterable[str] | None = None) -> int:
+    """Mark read this person's unread notifications that point to ``link`` (the same page, with
+    any ``#section`` or ``?query``): they reached it, or did what it asked. Returns how many."""
+    if not link or link == "/":
+        return 0
+    same_page = Q(link=link) | Q(link__startswith=f"{link}#") | Q(link__startswith=f"{link}?")
+    unread = Notification.objects.filter(same_page, recipient=user, read_at__isnull=True)
+    if kinds is not None:
+        unread = unread.filter(kind__in=list(kinds))
+    return unread.update(read_at=timezone.now())
 
 
 def notify_all(*, recipients: Iterable[User], kind: str, **kwargs: Any) -> list[Notification]:

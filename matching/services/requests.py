@@ -117,6 +117,44 @@ def awaiting_approval(mentor_id: int, *, excluding: int | None = None) -> int:
     return accepted.exclude(pk=excluding).count() if excluding else accepted.count()
 
 
+@dataclass(frozen=True)
+class Obstacle:
+    """Why a request to this mentor cannot succeed now, said before the mentee writes a message."""
+
+    code: str
+    message: str
+
+
+def request_obstacle(*, mentee: User, mentor: User, program: Program | None = None) -> Obstacle | None:
+    """The first rule of ``create_request`` that would refuse this mentee's request, or None.
+
+    Read-only and advisory: the page hides the form when a request cannot succeed; the
+    service still checks every rule, under locks, when a request is sent.
+    """
+    program = program or Program.objects.default()
+    if program.request_mode == Program.RequestMode.COORDINATOR:
+        return Obstacle("coordinator_only", "In this program, coordinators make the matches: you cannot send requests.")
+    profile = MentorProfile.objects.filter(user=mentor).first()
+    if profile is None or not profile.is_verified:
+        return Obstacle("not_a_mentor", "This person is not a verified mentor.")
+    name = mentor.first_name or "This mentor"
+    if not profile.is_accepting():
+        until = f" until {profile.paused_until:%-d %B %Y}" if profile.paused_until else ""
+        return Obstacle("not_accepting", f"{name} is not accepting requests{until or ' right now'}.")
+    if Mentorship.objects.active().filter(mentor=mentor).count() >= profile.capacity:
+        return Obstacle("mentor_full", f"{name} has no room for another mentee at the moment.")
+    overdue = MentorshipRequest.objects.expired_by(timezone.now()).filter(mentee=mentee)
+    open_count = MentorshipRequest.objects.open().filter(mentee=mentee, program=program).exclude(pk__in=overdue).count()
+    if open_count >= program.max_open_requests:
+        return Obstacle(
+            "too_many_open_requests",
+            f"You already have {open_count} open request{'s' if open_count != 1 else ''}, the most this program "
+            "allows at a time. "
+            "Withdraw one, or wait for an answer, before asking another mentor.",
+        )
+    return None
+
+
 @retry_on_conflict
 @transaction.atomic
 def create_request(

@@ -34,6 +34,7 @@ from matching.filters import DirectoryFilter
 from matching.forms import DirectoryFilterForm, RequestForm
 from matching.models import Mentorship, MentorshipRequest, SavedMentor
 from matching.services import directory as engine
+from matching.services.requests import request_obstacle
 from matching.views.common import _is_htmx, _next_or, _user, role_required
 
 PAGE_SIZE = 20
@@ -220,6 +221,8 @@ def mentor_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     context = {
         "mentor": mentor,
         "form": form,
+        # Said before the mentee writes a message: a request that cannot succeed gets no form.
+        "obstacle": request_obstacle(mentee=user, mentor=mentor.user),
         "match": match,
         "components": _components(user, user_id, match) if match else [],
         "favourite": user_id in _saved(request, FAVOURITES),
