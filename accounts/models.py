@@ -1,7 +1,8 @@
 """Who people are: users, programs and roles, the specialty taxonomy, and profiles.
 
-The choice values below are the shared vocabulary of the pure scoring code in
-``matching/scoring.py``: keep the two in step.
+The ``TextChoices`` below are the one vocabulary. The pure scorer reads a generated copy
+of their values (``matching/scoring/vocabulary.py``): after changing a choice, run
+``python manage.py write_vocabulary`` (a test fails until you do).
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
-"""The shared vocabulary of matching: plain strings the Django models use as choices.
+"""The vocabulary of matching, as plain strings: the values of the ``TextChoices`` in ``accounts/models.py``.
 
-Profiles, forms and the scorer all speak these values; change one only with a data
-migration. Labels are for people; keys are for code.
+Those choices are the one source. This pure package may not import Django, so the part
+between the markers below is generated from them (``python manage.py write_vocabulary``;
+``tests/matching/test_vocabulary.py`` fails when it is out of date). Below the generated part:
+how the reasons word some values inside a sentence, keyed by the same values.
 """
 
-PREMED_STAGES = ("high_school", "undergraduate", "post_bacc", "gap_year")
-STAGES = (*PREMED_STAGES, "ms1", "ms2", "ms3", "ms4", "resident", "fellow", "allied_health")
+# --- Generated from accounts/models.py by `manage.py write_vocabulary`: do not edit by hand ---
 STAGE_LABELS = {
     "high_school": "High school",
-    "undergraduate": "Undergraduate",
+    "undergraduate": "Undergraduate (premed)",
     "post_bacc": "Post-baccalaureate",
     "gap_year": "Gap year",
     "ms1": "Medical student, year 1",
@@ -19,14 +20,25 @@ STAGE_LABELS = {
     "fellow": "Fellow",
     "allied_health": "Allied-health student",
 }
-STAGE_GROUP_NAMES = {  # plural, for "Especially wants to mentor medical students"
-    **dict.fromkeys(PREMED_STAGES, "premed students"),
-    **dict.fromkeys(("ms1", "ms2", "ms3", "ms4"), "medical students"),
-    "resident": "residents",
-    "fellow": "fellows",
-    "allied_health": "allied-health students",
-}
-
+STAGES = (
+    "high_school",
+    "undergraduate",
+    "post_bacc",
+    "gap_year",
+    "ms1",
+    "ms2",
+    "ms3",
+    "ms4",
+    "resident",
+    "fellow",
+    "allied_health",
+)
+PREMED_STAGES = (
+    "high_school",
+    "undergraduate",
+    "post_bacc",
+    "gap_year",
+)
 TOPIC_LABELS = {
     "specialty_choice": "Choosing a specialty",
     "med_school_admissions": "Medical school admissions",
@@ -43,39 +55,105 @@ TOPIC_LABELS = {
     "work_life_balance": "Work-life balance",
     "leadership": "Leadership",
     "wellness": "Wellness",
-    "diversity_equity": "Diversity and equity",
+    "diversity_equity": "Diversity and equity in medicine",
     "global_health": "Global health",
     "academic_medicine": "Academic medicine",
     "private_practice": "Private practice",
-    "networking": "Networking",
+    "networking": "Networking and introductions",
 }
-TOPICS = tuple(TOPIC_LABELS)
-
-KIND_LABELS = {"long_term": "Long-term", "short_term": "Short-term", "task": "A single task"}
-KINDS = tuple(KIND_LABELS)
-MODE_LABELS = {"video": "video", "phone": "phone", "in_person": "in-person"}
-MODES = tuple(MODE_LABELS)
-
-COMMON_LANGUAGE = "en"  # everyone in the program is assumed to share it
+TOPICS = (
+    "specialty_choice",
+    "med_school_admissions",
+    "residency_applications",
+    "fellowship_applications",
+    "personal_statement",
+    "mock_interview",
+    "research",
+    "grant_writing",
+    "presentations",
+    "board_exams",
+    "clinical_skills",
+    "career_planning",
+    "work_life_balance",
+    "leadership",
+    "wellness",
+    "diversity_equity",
+    "global_health",
+    "academic_medicine",
+    "private_practice",
+    "networking",
+)
+KINDS = (
+    "long_term",
+    "short_term",
+    "task",
+)
+MODES = (
+    "video",
+    "phone",
+    "in_person",
+)
 LANGUAGE_NAMES = {
-    "en": "English", "es": "Spanish", "zh": "Chinese", "hi": "Hindi", "ar": "Arabic",
-    "fr": "French", "vi": "Vietnamese", "ko": "Korean", "tl": "Tagalog", "pt": "Portuguese",
-    "ru": "Russian", "de": "German", "it": "Italian", "ja": "Japanese", "pl": "Polish",
-    "uk": "Ukrainian", "fa": "Persian", "ur": "Urdu", "bn": "Bengali", "pa": "Punjabi",
-    "gu": "Gujarati", "ta": "Tamil", "te": "Telugu", "ml": "Malayalam", "mr": "Marathi",
-    "he": "Hebrew", "tr": "Turkish", "el": "Greek", "ht": "Haitian Creole", "so": "Somali",
-    "am": "Amharic", "sw": "Swahili", "yo": "Yoruba", "ig": "Igbo", "ne": "Nepali",
-    "th": "Thai", "km": "Khmer", "lo": "Lao", "my": "Burmese", "id": "Indonesian",
-    "ms": "Malay", "nl": "Dutch", "ro": "Romanian", "hy": "Armenian", "sq": "Albanian",
-    "sr": "Serbian", "hr": "Croatian", "bs": "Bosnian", "yi": "Yiddish", "asl": "American Sign Language",
-}  # fmt: skip
-LANGUAGES = tuple(LANGUAGE_NAMES)
-
-IMPORTANCE = ("none", "nice", "important", "must")
-VISIBILITY = ("private", "coordinators", "everyone")
-
-GENDER_LABELS = {"woman": "woman", "man": "man", "nonbinary": "nonbinary", "self_described": "self-described"}
-GENDER_IDENTITIES = tuple(GENDER_LABELS)
+    "en": "English",
+    "es": "Spanish",
+    "zh": "Chinese",
+    "hi": "Hindi",
+    "ar": "Arabic",
+    "fr": "French",
+    "vi": "Vietnamese",
+    "ko": "Korean",
+    "tl": "Tagalog",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "ur": "Urdu",
+    "bn": "Bengali",
+    "fa": "Persian",
+    "ht": "Haitian Creole",
+    "pl": "Polish",
+    "de": "German",
+    "ja": "Japanese",
+    "yo": "Yoruba",
+    "asl": "American Sign Language",
+}
+LANGUAGES = (
+    "en",
+    "es",
+    "zh",
+    "hi",
+    "ar",
+    "fr",
+    "vi",
+    "ko",
+    "tl",
+    "pt",
+    "ru",
+    "ur",
+    "bn",
+    "fa",
+    "ht",
+    "pl",
+    "de",
+    "ja",
+    "yo",
+    "asl",
+)
+IMPORTANCE = (
+    "none",
+    "nice",
+    "important",
+    "must",
+)
+VISIBILITY = (
+    "private",
+    "coordinators",
+    "everyone",
+)
+GENDER_IDENTITIES = (
+    "woman",
+    "man",
+    "nonbinary",
+    "self_described",
+)
 RACE_ETHNICITY_LABELS = {
     "american_indian_alaska_native": "American Indian or Alaska Native",
     "asian": "Asian",
@@ -85,11 +163,33 @@ RACE_ETHNICITY_LABELS = {
     "native_hawaiian_pacific_islander": "Native Hawaiian or Pacific Islander",
     "white": "White",
 }
-RACE_ETHNICITIES = tuple(RACE_ETHNICITY_LABELS)
-FLAG_ATTRIBUTES = ("first_generation", "urm", "lgbtq", "disability", "rural", "international")
-BACKGROUND_ATTRIBUTES = ("gender_identity", "race_ethnicity", *FLAG_ATTRIBUTES)
-
-# Mentee groups a mentor may especially want to mentor ("women" = gender identity woman).
+RACE_ETHNICITIES = (
+    "american_indian_alaska_native",
+    "asian",
+    "black",
+    "hispanic_latino",
+    "middle_eastern_north_african",
+    "native_hawaiian_pacific_islander",
+    "white",
+)
+FLAG_ATTRIBUTES = (
+    "first_generation",
+    "urm",
+    "lgbtq",
+    "disability",
+    "rural",
+    "international",
+)
+BACKGROUND_ATTRIBUTES = (
+    "gender_identity",
+    "race_ethnicity",
+    "first_generation",
+    "urm",
+    "lgbtq",
+    "disability",
+    "rural",
+    "international",
+)
 PREFERENCE_GROUP_NAMES = {
     "women": "women",
     "first_generation": "first-generation students",
@@ -99,4 +199,25 @@ PREFERENCE_GROUP_NAMES = {
     "rural": "students from rural backgrounds",
     "international": "international students",
 }
-PREFERENCE_GROUPS = tuple(PREFERENCE_GROUP_NAMES)
+PREFERENCE_GROUPS = (
+    "women",
+    "first_generation",
+    "urm",
+    "lgbtq",
+    "disability",
+    "rural",
+    "international",
+)
+# --- End of generated part ---
+
+COMMON_LANGUAGE = "en"  # everyone in the program is assumed to share it
+
+# Inside a sentence: "Guides medical students on ...", "Meets by video or in-person".
+STAGE_GROUP_NAMES = {  # plural, for "Especially wants to mentor medical students"
+    **dict.fromkeys(PREMED_STAGES, "premed students"),
+    **dict.fromkeys(("ms1", "ms2", "ms3", "ms4"), "medical students"),
+    "resident": "residents",
+    "fellow": "fellows",
+    "allied_health": "allied-health students",
+}
+MODE_LABELS = {"video": "video", "phone": "phone", "in_person": "in-person"}
