@@ -26,6 +26,7 @@ from accounts.models import (
     AuditEvent,
     Background,
     Board,
+    ClinicalDomain,
     Family,
     Membership,
     MenteeProfile,
@@ -120,6 +121,13 @@ class FamilyAdmin(CoordinatorAdmin, AllowListAdmin):
     search_fields = ["name"]
 
 
+@admin.register(ClinicalDomain)
+class ClinicalDomainAdmin(CoordinatorAdmin, AllowListAdmin):
+    list_display = ["name", "slug", "position"]
+    search_fields = ["name", "slug"]
+    filter_horizontal = ["specialties"]
+
+
 @admin.register(Board)
 class BoardAdmin(CoordinatorAdmin, AllowListAdmin):
     list_display = ["name", "slug"]
@@ -128,11 +136,11 @@ class BoardAdmin(CoordinatorAdmin, AllowListAdmin):
 
 @admin.register(Specialty)
 class SpecialtyAdmin(CoordinatorAdmin, AllowListAdmin):
-    list_display = ["name", "parent", "board"]
-    list_filter = [("parent", admin.EmptyFieldListFilter), "families", "board"]
-    search_fields = ["name", "slug", "parent__name"]
+    list_display = ["name", "parent", "board", "certificate"]
+    list_filter = [("parent", admin.EmptyFieldListFilter), "families", "domains", "board"]
+    search_fields = ["name", "slug", "parent__name", "certificate"]
     list_select_related = ["parent", "board"]
-    filter_horizontal = ["families", "related"]
+    filter_horizontal = ["families", "requires", "related"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
 

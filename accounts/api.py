@@ -198,9 +198,7 @@ class SpecialtyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def get_queryset(self) -> QuerySet[Specialty]:
         queryset = (
-            Specialty.objects.select_related("board", "parent")
-            .prefetch_related(Prefetch("related", queryset=Specialty.objects.order_by("id")), "families")
-            .order_by("name", "id")
+            Specialty.objects.select_related("board", "parent").prefetch_related("families").order_by("name", "id")
         )
         if self.action != "list":
             return queryset

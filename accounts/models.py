@@ -159,7 +159,25 @@ class Specialty(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="specialties")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subspecialties")
     families = models.ManyToManyField(Family, related_name="specialties")
-    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    certificate = models.SlugField(
+        max_length=120,
+        blank=True,
+        help_text="Shared by every board's entry for one certificate (e.g. hospice-and-palliative-medicine); "
+        "empty for a certificate of its own.",
+    )
+    requires = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="leads_to",
+        help_text="Certificates required first, any one of them (entry routes); empty means just the parent.",
+    )
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text="Links beyond certificates, pathways and domains; they count as the same clinical domain.",
+    )
 
     objects = SpecialtyQuerySet.as_manager()
 
@@ -179,6 +197,23 @@ class Specialty(models.Model):
     def label(self) -> str:
         # "Sports Medicine (Family Medicine)": the same subspecialty exists under several boards.
         return f"{self.name} ({self.parent.name})" if self.parent_id and self.parent else self.name
+
+
+class ClinicalDomain(models.Model):
+    """A clinical domain that cuts across boards: cardiovascular care, child health, ..."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, help_text='Lower case, read inside a sentence: "child health".')
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Precedence when a reason must name one of several shared domains (lowest first)."
+    )
+    specialties = models.ManyToManyField(Specialty, blank=True, related_name="domains")
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # --- Programs and roles ---------------------------------------------------------------

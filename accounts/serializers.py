@@ -92,8 +92,9 @@ class SpecialtySerializer(serializers.ModelSerializer):
     """A specialty, or a subspecialty when ``parent`` is set; ``label`` tells same-named ones apart."""
 
     board = BoardSerializer(read_only=True)
-    related: serializers.PrimaryKeyRelatedField[Specialty] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
+    related = serializers.SerializerMethodField(
+        help_text="Ids of the fields related on the alignment ladder (docs/matching.md): the ones the "
+        "directory's related-fields filter adds."
     )
     families: serializers.SlugRelatedField[Family] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="slug"
@@ -103,6 +104,15 @@ class SpecialtySerializer(serializers.ModelSerializer):
         model = Specialty
         fields = ["id", "slug", "name", "label", "board", "parent", "related", "families"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_related(self, specialty: Specialty) -> list[int]:
+        related: Mapping[int, list[int]] | None = self.context.get("related") or getattr(self, "_related", None)
+        if related is None:
+            from matching.services.directory import related_specialty_map
+
+            related = self._related = related_specialty_map()
+        return related.get(specialty.pk, [])
 
 
 class SpecialtyFilterSerializer(serializers.Serializer):

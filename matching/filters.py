@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Kind, Language, MeetingMode, MentorProfile, Specialty, Topic
 from matching.forms import DirectoryFilterForm
+from matching.services import directory as engine
 
 SPECIALTY_HELP = "Specialty id: mentors in it or in one of its subspecialties."
 MAX_SEARCH_WORDS = 5  # a search box rarely needs more; each word is one more OR over five columns
@@ -25,15 +26,14 @@ MAX_SEARCH_WORDS = 5  # a search box rarely needs more; each word is one more OR
 def specialties_for(specialty: Specialty, *, related: bool) -> set[int]:
     """The ids of the specialties a directory filter on ``specialty`` accepts.
 
-    Always the specialty and its subspecialties; with ``related``, also the fields linked to it
-    in the taxonomy and its parent specialty. The one place the directory decides what "related"
-    means: swap this function to change it everywhere.
+    Always the specialty and its subspecialties; with ``related``, every field related to it on
+    the alignment ladder (``matching.services.directory.related_specialty_ids``: the score's own
+    test, so a mentor the filter adds earns at least the "same clinical domain" grade on field
+    for a mentee aiming at ``specialty``, and one it leaves out earns less).
     """
     found = {specialty.pk, *specialty.subspecialties.values_list("pk", flat=True)}
     if related:
-        found |= set(specialty.related.values_list("pk", flat=True))
-        if specialty.parent_id:
-            found.add(specialty.parent_id)
+        found |= engine.related_specialty_ids(specialty.pk)
     return found
 
 
@@ -83,7 +83,7 @@ class MentorFilter(django_filters.FilterSet):
     related = CheckboxFilter(
         label="Include related fields",
         method="with_related",
-        help_text="With specialty: also the fields related to it and its parent specialty.",
+        help_text="With specialty: also the fields related to it on the alignment ladder (docs/matching.md).",
     )
     language = django_filters.ChoiceFilter(
         choices=Language.choices, method="offers", empty_label="Any language", help_text="A language code."

@@ -11,7 +11,16 @@ from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from accounts.models import Background, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
+from accounts.models import (
+    Background,
+    ClinicalDomain,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Program,
+    Specialty,
+    User,
+)
 from matching.models import IndexChange, Mentorship
 from matching.services import directory as engine
 
@@ -69,11 +78,17 @@ def connect() -> None:
         post_delete.connect(_person, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")
     post_save.connect(_program, sender=Program, dispatch_uid="matching-feed-save-Program")
     post_delete.connect(_program, sender=Program, dispatch_uid="matching-feed-delete-Program")
-    post_save.connect(_taxonomy, sender=Specialty, dispatch_uid="matching-feed-save-Specialty")
-    post_delete.connect(_taxonomy, sender=Specialty, dispatch_uid="matching-feed-delete-Specialty")
+    for model in (Specialty, ClinicalDomain):
+        post_save.connect(_taxonomy, sender=model, dispatch_uid=f"matching-feed-save-{model.__name__}")
+        post_delete.connect(_taxonomy, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")
     for through in (MentorProfile.subspecialties.through, MenteeProfile.target_specialties.through):
         m2m_changed.connect(_profile_specialties, sender=through, dispatch_uid=f"matching-feed-m2m-{through.__name__}")
-    for taxonomy_through in (Specialty.related.through, Specialty.families.through):
+    for taxonomy_through in (
+        Specialty.related.through,
+        Specialty.requires.through,
+        Specialty.families.through,
+        ClinicalDomain.specialties.through,
+    ):
         m2m_changed.connect(
             _taxonomy, sender=taxonomy_through, dispatch_uid=f"matching-feed-m2m-{taxonomy_through.__name__}"
         )

@@ -278,7 +278,7 @@ class MentorFeatures:
 
 Audience = Literal["mentee", "mentor"]
 Alignment = Callable[[str, str], float]
-ReasonFor = Callable[[str, str], str]
+ReasonFor = Callable[[str, str, "Audience"], str]  # (target, mentor field, reader) -> text
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +319,8 @@ def score_pair(
     """The match of ``mentee`` and ``mentor``, or None when a hard filter excludes it.
 
     ``alignment(target, mentor_field)`` grades two taxonomy slugs in [0, 1];
-    ``reason_for`` (same arguments) words the best pair, e.g. "Same subspecialty: ...".
+    ``reason_for(target, mentor_field, audience)`` words the best pair for its reader, e.g.
+    "Same certificate: ..." (``accounts.taxonomy.Taxonomy.alignment_reason``).
     ``audience`` is who reads the reasons: each side sees the other's background named
     only where the other made it visible to everyone. ``explain=False`` skips reasons.
     """
@@ -399,14 +400,14 @@ def component_values(mentee: MenteeFeatures, mentor: MentorFeatures, alignment: 
 
 
 def best_alignment(mentee: MenteeFeatures, mentor: MentorFeatures, alignment: Alignment) -> tuple[float, str, str]:
-    """The best (value, target, mentor field); the first of equals wins."""
-    best = (0.0, "", "")
+    """The best (value, target, mentor field); the first of equals wins ("" when either side has none)."""
+    best: tuple[float, str, str] | None = None
     for target in mentee.target_specialties:
         for own in mentor.specialties:
             value = min(1.0, max(0.0, alignment(target, own)))
-            if value > best[0]:
+            if best is None or value > best[0]:
                 best = (value, target, own)
-    return best
+    return best or (0.0, "", "")
 
 
 def goals_value(mentee: MenteeFeatures, mentor: MentorFeatures) -> float:

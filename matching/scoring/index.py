@@ -29,6 +29,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from matching.scoring.alignment import RELATED_AT_LEAST
 from matching.scoring.components import (
     DEFAULT_WEIGHTS,
     Alignment,
@@ -79,7 +80,7 @@ class Taxonomy(Protocol):
 
     def alignment(self, a: str, b: str) -> float: ...
 
-    def alignment_reason(self, a: str, b: str) -> _Worded: ...
+    def alignment_reason(self, a: str, b: str, *, audience: str = ...) -> _Worded: ...
 
 
 class SpecialtySpace:
@@ -110,7 +111,10 @@ class SpecialtySpace:
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy) -> SpecialtySpace:
         """Every node of a taxonomy (``accounts.taxonomy.TAXONOMY``), with its reasons."""
-        return cls.build(taxonomy.index, taxonomy.alignment, lambda a, b: taxonomy.alignment_reason(a, b).reason)
+        grades = getattr(taxonomy, "grades", None)  # the whole matrix at once, when the taxonomy has it
+        if grades is not None:
+            return cls(list(taxonomy.index), grades, _reason_for(taxonomy))
+        return cls.build(taxonomy.index, taxonomy.alignment, _reason_for(taxonomy))
 
     def __call__(self, a: str, b: str) -> float:
         if a not in self.index or b not in self.index:
@@ -121,8 +125,22 @@ class SpecialtySpace:
     def pad(self) -> int:
         return len(self.slugs)
 
+    def related(self, slug: str, at_least: float = RELATED_AT_LEAST) -> frozenset[str]:
+        """The slugs that earn at least ``at_least`` for a target ``slug`` (itself included)."""
+        if slug not in self.index:
+            return frozenset()
+        row = self.matrix[self.index[slug], :-1]
+        return frozenset(self.slugs[i] for i in np.flatnonzero(row >= at_least))
+
     def positions(self, slugs: Iterable[str]) -> tuple[int, ...]:
         return tuple(self.index[slug] for slug in slugs if slug in self.index)
+
+
+def _reason_for(taxonomy: Taxonomy) -> ReasonFor:
+    def reason(target: str, field: str, audience: str) -> str:
+        return taxonomy.alignment_reason(target, field, audience=audience).reason
+
+    return reason
 
 
 class _TupleCodes:

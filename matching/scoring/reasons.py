@@ -79,20 +79,23 @@ def explain(
 ) -> list[Reason]:
     """Reasons for every component that earned points, best first.
 
-    ``points`` maps a component to its share of the score.
+    ``points`` maps a component to its share of the score. For a mentee with a target
+    the field reason always comes first, even when it earned nothing ("Different field:
+    Otolaryngology"): a card must never hide how the mentor's field relates to the aim.
     """
     found: list[Reason] = []
+    field: list[Reason] = []
     for component, earned in points.items():
+        if component == "specialty" and mentee.target_specialties:
+            code, text, _ = _specialty(mentee, mentor, alignment, reason_for, audience)
+            field.append(Reason(code, text, component, round(max(earned, 0.0), 1)))
+            continue
         if earned <= 0:
             continue
-        if component == "specialty":
-            parts = [_specialty(mentee, mentor, alignment, reason_for, audience)]
-        else:
-            parts = _EXPLAINERS[component](mentee, mentor, audience)
-        for code, text, share in parts:
+        for code, text, share in _EXPLAINERS[component](mentee, mentor, audience):
             found.append(Reason(code, text, component, round(earned * share, 1)))
     found.sort(key=lambda reason: (-reason.points, reason.code, reason.text))
-    return found
+    return field + found
 
 
 def _specialty(
@@ -103,13 +106,16 @@ def _specialty(
     audience: Audience,
 ) -> tuple[str, str, float]:
     value, target, own = best_alignment(mentee, mentor, alignment)
-    if reason_for is not None:
-        # The taxonomy words a reason for the holder of the first field about the second.
-        text = reason_for(target, own) if audience == "mentee" else reason_for(own, target)
+    if not own:
+        text = "Has not listed a field" if audience == "mentee" else "Has not named a target field"
+    elif reason_for is not None:
+        text = reason_for(target, own, audience)
     elif value >= 1.0:
         text = "Works in your target field" if audience == "mentee" else "Aims for your field"
-    else:
+    elif value > 0:
         text = "Works in a related field" if audience == "mentee" else "Aims for a related field"
+    else:
+        text = "Works in a different field" if audience == "mentee" else "Aims for a different field"
     return ("specialty", text, 1.0)
 
 

@@ -32,7 +32,17 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts import taxonomy
-from accounts.models import Background, Family, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
+from accounts.models import (
+    Background,
+    ClinicalDomain,
+    Family,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Program,
+    Specialty,
+    User,
+)
 from matching import scoring
 from matching.models import IndexChange, Mentorship
 from matching.scoring.availability import slots_to_utc_mask
@@ -238,7 +248,13 @@ def load_mentees(user_ids: Sequence[int]) -> dict[int, scoring.MenteeFeatures]:
 def load_taxonomy() -> taxonomy.Taxonomy:
     """The taxonomy from the database (coordinators may edit it), in the pure module's shape."""
     families = tuple(taxonomy.Family(f.slug, f.name) for f in Family.objects.order_by("pk"))
-    rows = list(Specialty.objects.select_related("parent").prefetch_related("families", "related"))
+    domains = tuple(
+        taxonomy.Domain(d.slug, d.name, tuple(s.slug for s in d.specialties.all()))
+        for d in ClinicalDomain.objects.prefetch_related("specialties")
+    )
+    rows = list(
+        Specialty.objects.select_related("parent").prefetch_related("families", "related", "requires", "domains")
+    )
     nodes = tuple(
         taxonomy.Node(
             slug=s.slug,
@@ -247,19 +263,39 @@ def load_taxonomy() -> taxonomy.Taxonomy:
             parent=s.parent.slug if s.parent else None,
             families=frozenset(f.slug for f in s.families.all()),
             label=s.label,
+            certificate=s.certificate,
+            requires=tuple(sorted(r.slug for r in s.requires.all())),
+            domains=frozenset(d.slug for d in s.domains.all()),
         )
         for s in rows
     )
-    related = {s.slug: frozenset(r.slug for r in s.related.all()) for s in rows}
-    links = tuple(sorted({(min(a, b), max(a, b)) for a, others in related.items() for b in others}))
-    return taxonomy.Taxonomy(
-        boards=(),
-        families=families,
-        nodes=nodes,
-        links=links,
-        _by_slug={node.slug: node for node in nodes},
-        _related=related,
-    )
+    links = ((s.slug, r.slug) for s in rows for r in s.related.all())
+    return taxonomy.Taxonomy.from_nodes(nodes, families=families, domains=domains, links=links)
+
+
+def related_specialty_ids(specialty_id: int) -> set[int]:
+    """Ids of the specialty and every field related to it on the alignment ladder.
+
+    "Related" is the score's own test (``matching.scoring.alignment.RELATED_AT_LEAST``):
+    a mentor in one of these fields earns at least that grade on field for a mentee aiming
+    at the specialty, and a mentor in none of them earns less. Unknown ids give an empty set.
+    """
+    slug = Specialty.objects.filter(pk=specialty_id).values_list("slug", flat=True).first()
+    if slug is None:
+        return set()
+    slugs = directory().space.related(slug)
+    return set(Specialty.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+
+
+def related_specialty_map() -> dict[int, list[int]]:
+    """For every specialty id, the ids ``related_specialty_ids`` gives, itself left out, ascending."""
+    ids = dict(Specialty.objects.values_list("slug", "pk"))
+    space = directory().space
+    return {
+        ids[slug]: sorted(ids[other] for other in space.related(slug) if other != slug and other in ids)
+        for slug in space.slugs
+        if slug in ids
+    }
 
 
 def specialty_space() -> SpecialtySpace:

@@ -1,6 +1,5 @@
 import itertools
 import re
-from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -9,16 +8,12 @@ from hypothesis import strategies as st
 
 from accounts.taxonomy import (
     BOARDS,
+    DOMAINS,
     FAMILIES,
-    RELATED,
-    RELATED_GROUPS,
-    RELATED_INDIRECT,
-    SAME,
-    SAME_FAMILY,
-    SAME_SPECIALTY,
+    REQUIRES,
     TAXONOMY,
-    UNRELATED,
     Board,
+    Domain,
     Specialty,
     Subspecialty,
     alignment,
@@ -26,9 +21,24 @@ from accounts.taxonomy import (
     alignment_reason,
     build_taxonomy,
 )
+from matching.scoring import alignment as ladder
+from matching.scoring.alignment import (
+    DIFFERENT,
+    DOMAIN,
+    FAMILY,
+    LADDER,
+    PREREQUISITE,
+    RELATED_AT_LEAST,
+    SAME,
+    SAME_PATHWAY,
+    SHARED_CERTIFICATE,
+    SUBSPECIALTY,
+    SYMMETRIC_RUNGS,
+    WIDER_PATHWAY,
+)
 
 SLUGS = [node.slug for node in TAXONOMY]
-GRADES = {SAME, SAME_SPECIALTY, RELATED, RELATED_INDIRECT, SAME_FAMILY, UNRELATED}
+GRADES = {rung.grade for rung in LADDER}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 ORTHO_SPORTS = "orthopaedic-surgery--orthopaedic-sports-medicine"
@@ -149,206 +159,285 @@ def test_subspecialties_inherit_families_except_primary_care_from_internal_medic
     assert "primary-care" in TAXONOMY.get("internal-medicine").families
 
 
-def test_related_links_resolve_are_symmetric_and_plentiful():
-    assert len(TAXONOMY.links) >= 40
-    for a, b in TAXONOMY.links:
-        assert a < b
-        assert a in TAXONOMY and b in TAXONOMY
-        assert b in {node.slug for node in TAXONOMY.related(a)}
-        assert a in {node.slug for node in TAXONOMY.related(b)}
-    for node in TAXONOMY:
-        for other in TAXONOMY.related(node.slug):
-            assert node.slug in {n.slug for n in TAXONOMY.related(other.slug)}
-            assert other.slug != node.slug
+# --- Certificates, prerequisites, domains -------------------------------------------------
 
 
-REQUIRED_LINKS = [
-    *(
-        (ORTHO_SPORTS, f"{parent}--sports-medicine")
-        for parent in (
-            "family-medicine",
-            "emergency-medicine",
-            "internal-medicine",
-            "pediatrics",
-            "physical-medicine-and-rehabilitation",
-        )
-    ),
-    ("orthopaedic-surgery", "physical-medicine-and-rehabilitation"),
-    ("orthopaedic-surgery--surgery-of-the-hand", "plastic-surgery--surgery-of-the-hand"),
-    ("plastic-surgery--surgery-of-the-hand", "general-surgery--surgery-of-the-hand"),
-    ("orthopaedic-surgery--surgery-of-the-hand", "general-surgery--surgery-of-the-hand"),
-    ("anesthesiology--critical-care-medicine", "internal-medicine--critical-care-medicine"),
-    ("general-surgery--surgical-critical-care", "internal-medicine--pulmonary-disease"),
-    ("emergency-medicine--critical-care-medicine", "obstetrics-and-gynecology--critical-care-medicine"),
-    ("family-medicine--hospice-and-palliative-medicine", "internal-medicine--hospice-and-palliative-medicine"),
-    ("anesthesiology--pain-medicine", "physical-medicine-and-rehabilitation--pain-medicine"),
-    ("neurology--sleep-medicine", "otolaryngology-head-and-neck-surgery--sleep-medicine"),
-    ("neurology", "neurological-surgery"),
-    ("neurological-surgery", "child-neurology"),
-    ("neurology", "child-neurology"),
-    ("diagnostic-radiology", "interventional-radiology"),
-    ("interventional-radiology", "nuclear-medicine"),
-    ("psychiatry", "neurology"),
-    ("emergency-medicine", "pediatrics--pediatric-emergency-medicine"),
-    ("internal-medicine--cardiovascular-disease", "thoracic-and-cardiac-surgery"),
-    ("thoracic-and-cardiac-surgery", "pediatrics--pediatric-cardiology"),
-    ("internal-medicine--medical-oncology", "radiation-oncology"),
-    ("radiation-oncology", "obstetrics-and-gynecology--gynecologic-oncology"),
-    ("obstetrics-and-gynecology--gynecologic-oncology", "pediatrics--pediatric-hematology-oncology"),
-]
+def boards_offering(key: str) -> set[str]:
+    return {TAXONOMY.get(slug).board for slug in TAXONOMY.graph.boards_of(_any_node(key))}
 
 
-@pytest.mark.parametrize(("a", "b"), REQUIRED_LINKS)
-def test_medically_related_fields_are_linked(a, b):
-    assert alignment(a, b) == RELATED
-    assert alignment_reason(a, b).reason == f"Related field: {TAXONOMY.get(b).label}"
-
-
-def test_a_subspecialty_certified_by_several_boards_is_related_across_them():
-    by_name = defaultdict(list)
-    for node in TAXONOMY.subspecialties():
-        by_name[node.name].append(node.slug)
-    twins = {name: slugs for name, slugs in by_name.items() if len(slugs) > 1}
-    assert {
-        "Sports Medicine",
-        "Hospice and Palliative Medicine",
-        "Sleep Medicine",
-        "Pain Medicine",
-        "Critical Care Medicine",
-        "Surgery of the Hand",
-    } <= twins.keys()
-    for slugs in twins.values():
-        for a, b in itertools.combinations(slugs, 2):
-            assert alignment(a, b) == RELATED, (a, b)
-
-
-# --- Alignment --------------------------------------------------------------------------
-
-
-def test_grades_are_ordered():
-    assert SAME == 1.0 > SAME_SPECIALTY > RELATED > RELATED_INDIRECT > SAME_FAMILY > UNRELATED == 0.0
-
-
-def test_orthopaedic_sports_medicine_mentee_ranks_mentors_as_a_physician_would():
-    mentors = [
-        ORTHO_SPORTS,
-        "orthopaedic-surgery",
-        "family-medicine--sports-medicine",
-        "otolaryngology-head-and-neck-surgery",
-        "psychiatry",
-    ]
-    scores = [alignment(ORTHO_SPORTS, mentor) for mentor in mentors]
-    assert scores == sorted(scores, reverse=True)
-    assert len(set(scores)) == len(scores)
-    assert scores[0] == SAME
-    assert scores[-1] == UNRELATED
+def _any_node(key: str) -> str:
+    return next(node.slug for node in TAXONOMY if node.certificate == key)
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "grade"),
+    ("certificate", "boards"),
     [
-        ("internal-medicine--cardiovascular-disease", "internal-medicine--interventional-cardiology", SAME_SPECIALTY),
-        ("internal-medicine", "internal-medicine--gastroenterology", SAME_SPECIALTY),
-        ("pediatrics--neonatal-perinatal-medicine", "pediatrics--pediatric-critical-care-medicine", SAME_SPECIALTY),
-        ("emergency-medicine", "pediatrics--pediatric-emergency-medicine", RELATED),
-        ("family-medicine--sports-medicine", "emergency-medicine--sports-medicine", RELATED),
-        ("internal-medicine--medical-oncology", "radiation-oncology", RELATED),
-        ("pediatrics--pediatric-cardiology", "internal-medicine--cardiovascular-disease", RELATED),
-        # Linked to the other's parent specialty.
-        (ORTHO_SPORTS, "physical-medicine-and-rehabilitation", RELATED_INDIRECT),
-        ("orthopaedic-surgery", "physical-medicine-and-rehabilitation--spinal-cord-injury-medicine", RELATED_INDIRECT),
         (
-            "internal-medicine--cardiovascular-disease",
-            "thoracic-and-cardiac-surgery--congenital-cardiac-surgery",
-            RELATED_INDIRECT,
+            "hospice-and-palliative-medicine",
+            {
+                "anesthesiology",
+                "emergency-medicine",
+                "family-medicine",
+                "internal-medicine",
+                "obstetrics-and-gynecology",
+                "pediatrics",
+                "physical-medicine-and-rehabilitation",
+                "psychiatry-and-neurology",
+                "radiology",
+                "surgery",
+            },
         ),
-        # Both subspecialties of linked specialties: not related through that link.
-        ("psychiatry--forensic-psychiatry", "neurology--epilepsy", SAME_FAMILY),
-        (ORTHO_SPORTS, "otolaryngology-head-and-neck-surgery", SAME_FAMILY),
-        ("general-surgery", "ophthalmology", SAME_FAMILY),
-        ("family-medicine", "internal-medicine", SAME_FAMILY),
-        ("internal-medicine--nephrology", "pediatrics--pediatric-gastroenterology", SAME_FAMILY),
-        ("dermatology", "urology", UNRELATED),
-        (ORTHO_SPORTS, "psychiatry", UNRELATED),
-        ("family-medicine", "internal-medicine--cardiovascular-disease", UNRELATED),
-        ("anatomic-and-clinical-pathology--cytopathology", "pediatrics--adolescent-medicine", UNRELATED),
+        (
+            "sports-medicine",
+            {
+                "emergency-medicine",
+                "family-medicine",
+                "internal-medicine",
+                "pediatrics",
+                "physical-medicine-and-rehabilitation",
+            },
+        ),
+        (
+            "pain-medicine",
+            {
+                "anesthesiology",
+                "emergency-medicine",
+                "family-medicine",
+                "physical-medicine-and-rehabilitation",
+                "psychiatry-and-neurology",
+            },
+        ),
+        (
+            "sleep-medicine",
+            {
+                "anesthesiology",
+                "family-medicine",
+                "internal-medicine",
+                "otolaryngology-head-and-neck-surgery",
+                "pediatrics",
+                "psychiatry-and-neurology",
+            },
+        ),
+        (
+            "critical-care-medicine",
+            {"anesthesiology", "emergency-medicine", "internal-medicine", "obstetrics-and-gynecology"},
+        ),
+        (
+            "neurocritical-care",
+            {
+                "anesthesiology",
+                "emergency-medicine",
+                "internal-medicine",
+                "neurological-surgery",
+                "psychiatry-and-neurology",
+            },
+        ),
+        ("surgery-of-the-hand", {"orthopaedic-surgery", "plastic-surgery", "surgery"}),
+        ("pediatric-emergency-medicine", {"emergency-medicine", "pediatrics"}),
     ],
 )
-def test_real_pairs(a, b, grade):
-    assert alignment(a, b) == grade
-    assert alignment(b, a) == grade
+def test_a_shared_certificate_lists_every_sponsoring_board(certificate, boards):
+    assert boards_offering(certificate) == {f"american-board-of-{board}" for board in boards}
+
+
+def test_prerequisites_are_the_certification_rules():
+    cardiology = "internal-medicine--cardiovascular-disease"
+    for key in (
+        "interventional-cardiology",
+        "clinical-cardiac-electrophysiology",
+        "advanced-heart-failure-and-transplant-cardiology",
+        "adult-congenital-heart-disease",
+    ):
+        assert cardiology in TAXONOMY.get(f"internal-medicine--{key}").requires
+    assert TAXONOMY.get("internal-medicine--transplant-hepatology").requires == ("internal-medicine--gastroenterology",)
+    assert set(TAXONOMY.get("allergy-and-immunology").requires) == {"internal-medicine", "pediatrics"}
+    assert all(slug in TAXONOMY for slug in REQUIRES)
+
+
+def test_clinical_domains_cut_across_boards():
+    assert {"cardiovascular", "musculoskeletal-and-sports", "neurosciences", "mental-health", "child-health",
+            "womens-health", "critical-care", "image-guided-intervention", "oncology", "primary-care"} <= {
+        domain.slug for domain in DOMAINS
+    }  # fmt: skip
+    for domain in DOMAINS:
+        boards = {TAXONOMY.get(slug).board for slug in domain.members}
+        assert len(boards) >= 2 or domain.slug == "surgical-training", domain.slug
+    assert "image-guided-intervention" in TAXONOMY.get("internal-medicine--interventional-cardiology").domains
+    assert "child-health" in TAXONOMY.get("family-medicine").domains
+
+
+# --- The ladder ---------------------------------------------------------------------------
+
+ORTHO = "orthopaedic-surgery"
+CARDIOLOGY = "internal-medicine--cardiovascular-disease"
+INTERVENTIONAL = "internal-medicine--interventional-cardiology"
+
+
+def test_grades_strictly_decrease_down_the_ladder():
+    grades = [rung.grade for rung in LADDER]
+    assert grades == sorted(grades, reverse=True)
+    assert len(set(grades)) == len(grades)
+    assert grades[0] == 1.0 and grades[-1] == 0.0
+    assert [rung.key for rung in LADDER] == [
+        "same", "shared_certificate", "subspecialty", "prerequisite", "same_pathway",
+        "wider_pathway", "domain", "family", "different",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "reason"),
+    ("target", "field", "rung", "reason"),
     [
-        (ORTHO_SPORTS, ORTHO_SPORTS, "Same subspecialty: Orthopaedic Sports Medicine"),
-        ("orthopaedic-surgery", "orthopaedic-surgery", "Same specialty: Orthopaedic Surgery"),
-        (ORTHO_SPORTS, "orthopaedic-surgery", "Same specialty: Orthopaedic Surgery"),
-        ("orthopaedic-surgery", ORTHO_SPORTS, "Same specialty: Orthopaedic Surgery"),
-        (ORTHO_SPORTS, "orthopaedic-surgery--surgery-of-the-hand", "Same specialty: Orthopaedic Surgery"),
-        (ORTHO_SPORTS, "family-medicine--sports-medicine", "Related field: Sports Medicine (Family Medicine)"),
-        (ORTHO_SPORTS, "physical-medicine-and-rehabilitation", "Related field: Physical Medicine and Rehabilitation"),
-        (ORTHO_SPORTS, "otolaryngology-head-and-neck-surgery", "Same broad field: surgical specialties"),
-        ("general-surgery--pediatric-surgery", "child-neurology", "Same broad field: care of children"),
-        (ORTHO_SPORTS, "psychiatry", "Different field: Psychiatry"),
+        (ORTHO_SPORTS, ORTHO_SPORTS, SAME, "Same certificate: Orthopaedic Sports Medicine"),
+        (
+            "internal-medicine--hospice-and-palliative-medicine",
+            "family-medicine--hospice-and-palliative-medicine",
+            SHARED_CERTIFICATE,
+            "Same certificate: Hospice and Palliative Medicine (Family Medicine)",
+        ),
+        (CARDIOLOGY, INTERVENTIONAL, SUBSPECIALTY, "Subspecialty of your target: Interventional Cardiology"),
+        ("internal-medicine", INTERVENTIONAL, SUBSPECIALTY, "Subspecialty of your target: Interventional Cardiology"),
+        ("pediatrics", "allergy-and-immunology", SUBSPECIALTY, "Builds on your target: Allergy and Immunology"),
+        (INTERVENTIONAL, CARDIOLOGY, PREREQUISITE, "Required before your target: Cardiovascular Disease"),
+        (CARDIOLOGY, "internal-medicine", PREREQUISITE, "Required before your target: Internal Medicine"),
+        ("allergy-and-immunology", "pediatrics", PREREQUISITE, "Entry route to your target: Pediatrics"),
+        (CARDIOLOGY, "internal-medicine--rheumatology", SAME_PATHWAY, "Same training pathway: Internal Medicine"),
+        (
+            INTERVENTIONAL,
+            "internal-medicine--clinical-cardiac-electrophysiology",
+            SAME_PATHWAY,
+            "Same training pathway: Cardiovascular Disease",
+        ),
+        (INTERVENTIONAL, "internal-medicine", WIDER_PATHWAY, "Earlier on your target's pathway: Internal Medicine"),
+        (INTERVENTIONAL, "internal-medicine--rheumatology", WIDER_PATHWAY, "Same training pathway: Internal Medicine"),
+        (
+            "neurology--sleep-medicine",
+            "internal-medicine",
+            WIDER_PATHWAY,
+            "Another route into your target: Internal Medicine",
+        ),
+        (
+            "internal-medicine",
+            "neurology--sleep-medicine",
+            WIDER_PATHWAY,
+            "Open after your target: Sleep Medicine (Neurology)",
+        ),
+        (
+            ORTHO,
+            "family-medicine--sports-medicine",
+            DOMAIN,
+            "Same clinical domain: musculoskeletal and sports medicine",
+        ),
+        ("pediatrics--pediatric-cardiology", "family-medicine", DOMAIN, "Same clinical domain: child health"),
+        ("interventional-radiology", INTERVENTIONAL, DOMAIN, "Same clinical domain: image-guided intervention"),
+        ("psychiatry", "neurology", DOMAIN, "Related field: Neurology"),
+        (ORTHO, "otolaryngology-head-and-neck-surgery", FAMILY, "Same broad field: surgical specialties"),
+        (ORTHO_SPORTS, "psychiatry", DIFFERENT, "Different field: Psychiatry"),
+        (ORTHO, "dermatology", DIFFERENT, "Different field: Dermatology"),
+        ("interventional-radiology", "dermatology", DIFFERENT, "Different field: Dermatology"),
     ],
 )
-def test_reasons_name_the_shared_field(a, b, reason):
-    assert alignment_reason(a, b).reason == reason
-    assert alignment_reason(a, b).score == alignment(a, b)
+def test_real_pairs_land_on_the_rung_a_clinician_would_name(target, field, rung, reason):
+    found = alignment_reason(target, field)
+    assert (found.rung, found.reason) == (rung, reason)
+    assert found.score == alignment(target, field) == rung.grade
+
+
+def test_the_issue_failures_are_ordered_as_a_program_director_would():
+    def order(target, fields):
+        return sorted(fields, key=lambda field: -alignment(target, field))
+
+    hpm = "internal-medicine--hospice-and-palliative-medicine"
+    assert alignment(hpm, "family-medicine--hospice-and-palliative-medicine") > alignment(
+        hpm, "internal-medicine--rheumatology"
+    )
+    assert order(CARDIOLOGY, ["internal-medicine--rheumatology", "internal-medicine", INTERVENTIONAL]) == [
+        INTERVENTIONAL, "internal-medicine", "internal-medicine--rheumatology",
+    ]  # fmt: skip
+    assert alignment("pediatrics--pediatric-cardiology", "family-medicine") > alignment(
+        "pediatrics--pediatric-cardiology", "dermatology"
+    )
+    assert alignment(ORTHO, "family-medicine--sports-medicine") > alignment(
+        ORTHO, "otolaryngology-head-and-neck-surgery"
+    )
+    assert alignment("interventional-radiology", INTERVENTIONAL) > alignment("interventional-radiology", "dermatology")
+    assert alignment("allergy-and-immunology", "pediatrics") > alignment("allergy-and-immunology", "dermatology")
+
+
+# --- Properties ---------------------------------------------------------------------------
+
+
+@given(st.sampled_from(SLUGS))
+def test_every_specialty_reaches_itself_at_the_top_grade(slug):
+    assert alignment(slug, slug) == 1.0
+    assert alignment_reason(slug, slug).rung == SAME
 
 
 @given(st.sampled_from(SLUGS), st.sampled_from(SLUGS))
-def test_alignment_is_symmetric_graded_and_in_range(a, b):
+def test_alignment_is_symmetric_where_it_should_be(a, b):
+    forward, backward = alignment_reason(a, b), alignment_reason(b, a)
+    assert forward.score in GRADES
+    assert (forward.score == 1.0) == (a == b)
+    if forward.rung in SYMMETRIC_RUNGS or backward.rung in SYMMETRIC_RUNGS:
+        assert forward.rung == backward.rung
+    if forward.rung == SUBSPECIALTY:  # the converse of "builds on" is a prerequisite, near or far
+        assert backward.rung in {PREREQUISITE, WIDER_PATHWAY}
+
+
+@given(st.sampled_from(SLUGS), st.sampled_from(SLUGS))
+def test_each_relation_earns_at_least_its_rung(a, b):
+    """Monotone: whatever relations hold, the grade is at least the best of their rungs."""
+    graph = TAXONOMY.graph
+    t, f = graph.fields[a], graph.fields[b]
     score = alignment(a, b)
-    assert score == alignment(b, a)
-    assert 0.0 <= score <= 1.0
-    assert score in GRADES
-    assert (score == SAME) == (a == b)
+    if t.certificate_key == f.certificate_key:
+        assert score >= SHARED_CERTIFICATE.grade
+    if a in graph.ancestors(b):
+        assert score >= SUBSPECIALTY.grade
+    if b in t.direct:
+        assert score >= PREREQUISITE.grade
+    if set(t.direct) & set(f.direct):
+        assert score >= SAME_PATHWAY.grade
+    if graph.ancestors(a) & (graph.ancestors(b) | {b}):
+        assert score >= WIDER_PATHWAY.grade
+    if t.domains & f.domains:
+        assert score >= DOMAIN.grade
+    if t.families & f.families:
+        assert score >= FAMILY.grade
 
 
-@given(st.sampled_from(SLUGS), st.sampled_from(SLUGS))
-def test_alignment_follows_the_tree(a, b):
-    """A parent, a sibling and a direct link each earn at least their grade."""
-    node_a, node_b = TAXONOMY.get(a), TAXONOMY.get(b)
-    if a != b and (node_a.parent == b or node_b.parent == a or (node_a.parent and node_a.parent == node_b.parent)):
-        assert alignment(a, b) == SAME_SPECIALTY
-    if b in {node.slug for node in TAXONOMY.related(a)}:
-        assert alignment(a, b) >= RELATED
-    if node_a.families & node_b.families:
-        assert alignment(a, b) >= SAME_FAMILY
+@given(st.sampled_from(SLUGS), st.sampled_from(SLUGS), st.sampled_from(SLUGS), st.sampled_from(SLUGS))
+def test_adding_a_relation_never_lowers_an_alignment(a, b, c, d):
+    """Put c and d into a new shared domain: no pair's grade goes down, and c-d reaches DOMAIN."""
+    extra = Domain("extra", "extra", (c, d) if c != d else (c,))
+    wider = build_taxonomy(domains=(*DOMAINS, extra))
+    assert wider.alignment(a, b) >= alignment(a, b)
+    assert wider.alignment(c, d) >= DOMAIN.grade
 
 
-def test_every_pair_is_symmetric_and_graded():
+def test_the_matrix_is_the_pairwise_alignment_with_the_target_as_row():
     matrix = TAXONOMY.matrix
     assert matrix.shape == (len(SLUGS), len(SLUGS))
-    assert np.array_equal(matrix, matrix.T)
     assert set(np.unique(matrix).tolist()) <= {float(np.float32(grade)) for grade in GRADES}
-    assert np.all(np.diag(matrix) == SAME)
+    assert np.all(np.diag(matrix) == 1.0)
+    i, j = TAXONOMY.index[CARDIOLOGY], TAXONOMY.index[INTERVENTIONAL]
+    assert matrix[i, j] == np.float32(SUBSPECIALTY.grade)
+    assert matrix[j, i] == np.float32(PREREQUISITE.grade)
 
 
 def test_alignment_matrix_matches_pairwise_alignment():
     slugs = [ORTHO_SPORTS, "orthopaedic-surgery", "psychiatry", ORTHO_SPORTS]
     matrix = alignment_matrix(slugs)
     assert matrix.dtype == np.float32
-    assert matrix.shape == (4, 4)
     for (i, a), (j, b) in itertools.product(enumerate(slugs), repeat=2):
         assert matrix[i, j] == np.float32(alignment(a, b))
-
-
-def test_alignment_matrix_can_be_rectangular():
-    targets = [ORTHO_SPORTS]
-    mentors = ["family-medicine--sports-medicine", "psychiatry", "orthopaedic-surgery"]
-    matrix = alignment_matrix(targets, mentors)
-    assert matrix.shape == (1, 3)
-    assert matrix.tolist() == [[np.float32(RELATED), UNRELATED, SAME_SPECIALTY]]
+    assert alignment_matrix([ORTHO_SPORTS], ["psychiatry", ORTHO]).shape == (1, 2)
 
 
 def test_alignment_matrix_is_a_copy():
     matrix = alignment_matrix(["psychiatry"])
     matrix[0, 0] = 0.0
-    assert alignment_matrix(["psychiatry"])[0, 0] == SAME
+    assert alignment_matrix(["psychiatry"])[0, 0] == 1.0
 
 
 def test_unknown_slugs_are_refused():
@@ -358,13 +447,20 @@ def test_unknown_slugs_are_refused():
         alignment_matrix(["psychiatry", "cardiology"])
 
 
+def test_related_fields_are_the_ladder_from_the_domain_rung_up():
+    related = TAXONOMY.related_fields(ORTHO)
+    assert {ORTHO, ORTHO_SPORTS, "family-medicine--sports-medicine", "physical-medicine-and-rehabilitation"} <= related
+    assert "otolaryngology-head-and-neck-surgery" not in related
+    for slug in SLUGS:
+        assert (slug in related) == (alignment(ORTHO, slug) >= RELATED_AT_LEAST)
+    assert related == ladder.related_fields(TAXONOMY.graph, ORTHO)
+
+
 def test_best_alignment_takes_the_closest_pair():
-    best = TAXONOMY.best_alignment(
-        [ORTHO_SPORTS, "general-surgery"], ["family-medicine", "family-medicine--sports-medicine"]
-    )
-    assert best.score == RELATED
-    assert best.reason == "Related field: Sports Medicine (Family Medicine)"
-    assert TAXONOMY.best_alignment([], ["psychiatry"]).score == UNRELATED
+    best = TAXONOMY.best_alignment([ORTHO_SPORTS, "general-surgery"], ["family-medicine", "orthopaedic-surgery"])
+    assert best.score == SUBSPECIALTY.grade or best.score == PREREQUISITE.grade
+    assert best.reason == "Required before your target: Orthopaedic Surgery"
+    assert TAXONOMY.best_alignment([], ["psychiatry"]).score == 0.0
 
 
 # --- Building checks the data -----------------------------------------------------------
@@ -377,26 +473,25 @@ ORTHO_BOARD = Board(
 
 
 def test_build_accepts_small_valid_data():
-    taxonomy = build_taxonomy([ORTHO_BOARD], FAMILIES, ())
+    taxonomy = build_taxonomy([ORTHO_BOARD], FAMILIES, (), {}, ())
     assert [node.slug for node in taxonomy] == ["ortho", "ortho--hand"]
+    assert taxonomy.alignment("ortho", "ortho--hand") == SUBSPECIALTY.grade
 
 
 @pytest.mark.parametrize(
-    ("boards", "groups", "message"),
+    ("boards", "domains", "requires", "related", "message"),
     [
-        ([ORTHO_BOARD, ORTHO_BOARD], (), "duplicate board"),
-        ([ORTHO_BOARD, Board("other", "Other", ORTHO_BOARD.specialties)], (), "duplicate specialty"),
-        ([ORTHO_BOARD], (("ortho", "missing"),), "unknown specialty"),
-        ([ORTHO_BOARD], (("ortho",),), "two or more"),
-        ([ORTHO_BOARD], (("ortho", "ortho--hand"),), "its own subspecialty"),
-        ([Board("b", "B", (Specialty("s", "S", ("nonsense",)),))], (), "unknown families"),
-        ([Board("b", "B", (Specialty("s", "S", ()),))], (), "no family"),
+        ([ORTHO_BOARD, ORTHO_BOARD], (), {}, (), "duplicate board"),
+        ([ORTHO_BOARD, Board("other", "Other", ORTHO_BOARD.specialties)], (), {}, (), "duplicate specialty"),
+        ([ORTHO_BOARD], (Domain("d", "d", ("ortho", "missing")),), {}, (), "unknown specialty"),
+        ([ORTHO_BOARD], (), {"ortho": ("missing",)}, (), "unknown specialty"),
+        ([ORTHO_BOARD], (), {"ortho": ("ortho--hand",)}, (), "requires itself"),
+        ([ORTHO_BOARD], (), {}, (("ortho", "missing"),), "unknown specialty"),
+        ([ORTHO_BOARD], (), {}, (("ortho", "ortho"),), "itself"),
+        ([Board("b", "B", (Specialty("s", "S", ("nonsense",)),))], (), {}, (), "unknown families"),
+        ([Board("b", "B", (Specialty("s", "S", ()),))], (), {}, (), "no family"),
     ],
 )
-def test_build_refuses_broken_data(boards, groups, message):
+def test_build_refuses_broken_data(boards, domains, requires, related, message):
     with pytest.raises(ValueError, match=message):
-        build_taxonomy(boards, FAMILIES, groups)
-
-
-def test_shipped_related_groups_build_cleanly():
-    assert build_taxonomy(BOARDS, FAMILIES, RELATED_GROUPS).links == TAXONOMY.links
+        build_taxonomy(boards, FAMILIES, domains, requires, related)

@@ -132,7 +132,8 @@ def test_specialty_filter_with_and_without_related_fields() -> None:
     client = signed_in(mentee.user)
 
     assert ids(client.get(MENTORS, {"specialty": specialty_id(SPORTS_ORTHO)})) == [sports.user.pk]
-    # Related fields: the linked Sports Medicine under Family Medicine, and the parent specialty (as on the page).
+    # Related fields, on the alignment ladder: Orthopaedic Surgery is required before the target,
+    # Sports Medicine (Family Medicine) shares its clinical domain.
     related = ids(client.get(MENTORS, {"specialty": specialty_id(SPORTS_ORTHO), "related": "true"}))
     assert set(related) == {sports.user.pk, fm_sports.user.pk, ortho.user.pk}
     surgery = ids(client.get(MENTORS, {"specialty": specialty_id("orthopaedic-surgery")}))

@@ -278,9 +278,9 @@ def test_orthopaedic_sports_medicine_ordering_with_the_real_taxonomy() -> None:
     assert ranked_ids(index, mentee) == [4, 3, 2, 1, 5]
     top = index.top_mentors(mentee, 3)
     assert [r.match.reasons[0].text for r in top] == [
-        "Same subspecialty: Orthopaedic Sports Medicine",
-        "Same specialty: Orthopaedic Surgery",
-        "Related field: Sports Medicine (Family Medicine)",
+        "Same certificate: Orthopaedic Sports Medicine",
+        "Required before your target: Orthopaedic Surgery",
+        "Same clinical domain: musculoskeletal and sports medicine",
     ]
     for mentor in population:  # the index and score_pair agree on the real matrix too
         match = score_pair(mentee, mentor, DEFAULT_WEIGHTS, space)

@@ -61,7 +61,7 @@ def fake_alignment(a: str, b: str) -> float:
     return 0.3 if a in _SURGICAL and b in _SURGICAL else 0.0
 
 
-def fake_reason(a: str, b: str) -> str:
+def fake_reason(a: str, b: str, audience: str = "mentee") -> str:
     return f"{fake_alignment(a, b):.2f}: {b}"
 
 
@@ -193,14 +193,15 @@ def test_orthopaedic_sports_medicine_ordering_with_real_taxonomy() -> None:
             make_mentor(specialties=fields),
             DEFAULT_WEIGHTS,
             taxonomy.alignment,
-            reason_for=lambda a, b: taxonomy.alignment_reason(a, b).reason,
+            reason_for=lambda a, b, audience: taxonomy.alignment_reason(a, b, audience=audience).reason,
         )
         for name, fields in mentors.items()
     }
     scores = [match.score for match in matches.values() if match]
     assert scores == sorted(scores, reverse=True) and len(set(scores)) == 4
-    assert texts(matches["osm"])[0] == "Same subspecialty: Orthopaedic Sports Medicine"  # type: ignore[arg-type]
-    assert "Related field: Sports Medicine (Family Medicine)" in texts(matches["fm-sports"])  # type: ignore[arg-type]
+    assert texts(matches["osm"])[0] == "Same certificate: Orthopaedic Sports Medicine"  # type: ignore[arg-type]
+    assert texts(matches["fm-sports"])[0] == "Same clinical domain: musculoskeletal and sports medicine"  # type: ignore[arg-type]
+    assert texts(matches["ent"])[0] == "Same broad field: surgical specialties"  # type: ignore[arg-type]
 
 
 def test_residents_weigh_specialty_most_and_premeds_least() -> None:
@@ -569,8 +570,12 @@ def test_any_pair_scores_between_0_and_100_with_components_in_range(
     assert 0.0 <= match.score <= 100.0
     assert round(match.score, 1) == match.score
     assert all(0.0 <= value <= 1.0 for value in match.components.values())
-    assert [r.points for r in match.reasons] == sorted((r.points for r in match.reasons), reverse=True)
-    assert all(reason.text and reason.points > 0 for reason in match.reasons)
+    # The field reason leads whenever the mentee has a target; the rest are best first.
+    rest = match.reasons[1:] if mentee.target_specialties else match.reasons
+    if mentee.target_specialties:
+        assert match.reasons[0].component == "specialty"
+    assert [r.points for r in rest] == sorted((r.points for r in rest), reverse=True)
+    assert all(reason.text and reason.points > 0 for reason in rest)
 
 
 # --- Availability helpers ---------------------------------------------------------------
