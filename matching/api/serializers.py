@@ -33,7 +33,7 @@ class RuleErrorSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    text = serializers.CharField(help_text='e.g. "Same subspecialty: Orthopaedic Sports Medicine".')
+    text = serializers.CharField(help_text='e.g. "Same certificate: Orthopaedic Sports Medicine".')
     code = serializers.CharField()
     component = serializers.CharField()
     points = serializers.FloatField(help_text="This reason's share of the 0-100 score.")

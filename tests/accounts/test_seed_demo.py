@@ -225,7 +225,7 @@ def test_demo_mentee_finds_the_demo_mentor_first(seeded: str, db: None) -> None:
 
     assert ids[0] == mentor.pk
     reasons = [reason.text for reason in engine.explain_mentors(mentee, [mentor.pk])[mentor.pk].reasons]
-    assert "Same subspecialty: Orthopaedic Sports Medicine" in reasons
+    assert "Same certificate: Orthopaedic Sports Medicine" in reasons
 
 
 def test_default_program_requires_approval(seeded: str, db: None) -> None:

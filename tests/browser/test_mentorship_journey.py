@@ -114,7 +114,7 @@ def test_mentorship_journey(new_page: Callable[[], Any], shot: Shot) -> None:
     cards = mentee.locator(".mentor-card")
     expect(cards).to_have_count(4)
     expect(cards.first.get_by_role("heading", name="Sam Rivera")).to_be_visible()
-    expect(cards.first).to_contain_text("Same subspecialty: Orthopaedic Sports Medicine")
+    expect(cards.first).to_contain_text("Same certificate: Orthopaedic Sports Medicine")
     scores = [int(text) for text in mentee.locator(".mentor-card .score-number").all_inner_texts()]
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[1]
     shot(mentee, "directory")
