@@ -78,9 +78,10 @@ def connect() -> None:
         post_delete.connect(_person, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")
     post_save.connect(_program, sender=Program, dispatch_uid="matching-feed-save-Program")
     post_delete.connect(_program, sender=Program, dispatch_uid="matching-feed-delete-Program")
-    for model in (Specialty, ClinicalDomain):
-        post_save.connect(_taxonomy, sender=model, dispatch_uid=f"matching-feed-save-{model.__name__}")
-        post_delete.connect(_taxonomy, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")
+    for taxonomy_model in (Specialty, ClinicalDomain):
+        name = taxonomy_model.__name__
+        post_save.connect(_taxonomy, sender=taxonomy_model, dispatch_uid=f"matching-feed-save-{name}")
+        post_delete.connect(_taxonomy, sender=taxonomy_model, dispatch_uid=f"matching-feed-delete-{name}")
     for through in (MentorProfile.subspecialties.through, MenteeProfile.target_specialties.through):
         m2m_changed.connect(_profile_specialties, sender=through, dispatch_uid=f"matching-feed-m2m-{through.__name__}")
     for taxonomy_through in (

@@ -52,7 +52,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_security'),
+        ('accounts', '0006_coordinators_are_the_group'),
     ]
 
     operations = [
