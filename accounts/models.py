@@ -491,6 +491,21 @@ class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
         today = today or timezone.localdate()
         return self.filter(accepting=True).exclude(paused_until__gt=today)
 
+    def with_active_count(self, *, program: Any = None) -> MentorProfileQuerySet:
+        """Annotate ``active``: each mentor's active mentorships (only ``program``'s when given).
+
+        What counts against capacity; ``MentorProfile.free_places`` reads it.
+        """
+        return self.annotate(active=active_mentorships(program=program))
+
+
+def active_mentorships(*, program: Any = None) -> models.Count:
+    """The count of a mentor profile's active mentorships, as an expression for ``annotate``."""
+    held = models.Q(user__mentorships_as_mentor__status="active")  # matching.Mentorship.Status.ACTIVE
+    if program is not None:
+        held &= models.Q(user__mentorships_as_mentor__program=program)
+    return models.Count("user__mentorships_as_mentor", filter=held)
+
 
 class MentorProfile(ProfileBase):
     class Profession(models.TextChoices):
@@ -589,6 +604,18 @@ class MentorProfile(ProfileBase):
     def is_accepting(self, *, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.accepting and not (self.paused_until and self.paused_until > today)
+
+    def active_count(self) -> int:
+        """Active mentorships held: the ``with_active_count()`` annotation when loaded, else one query."""
+        annotated = getattr(self, "active", None)
+        if annotated is not None:
+            return int(annotated)
+        return int(self.user.mentorships_as_mentor.filter(status="active").count())
+
+    def free_places(self, *, max_load: int | None = None) -> int:
+        """How many more mentees this mentor may take: capacity (capped by ``max_load``) minus active ones."""
+        cap = self.capacity if max_load is None else min(self.capacity, max_load)
+        return max(0, cap - self.active_count())
 
 
 # --- Background attributes ----------------------------------------------------------------

@@ -329,7 +329,7 @@ def _mentors_with_room(run: CohortRun) -> list[dict[str, Any]]:
         taken[mentor_id] = taken.get(mentor_id, 0) + 1
     found = []
     for profile in cohort.chosen_mentors(run).select_related("user", "specialty"):
-        free = cohort.places(profile.capacity, cohort.active_of(profile), run.max_load) - taken.get(profile.user_id, 0)
+        free = profile.free_places(max_load=run.max_load) - taken.get(profile.user_id, 0)
         if free > 0:
             found.append(
                 {"id": profile.user_id, "name": profile.user.get_full_name(), "profile": profile, "free": free}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -62,9 +62,7 @@ class MentorViewSet(WorkflowViewSet):
             .prefetch_related(
                 Prefetch("subspecialties", queryset=Specialty.objects.order_by("name", "id")), _public_background()
             )
-            .annotate(
-                active=Count("user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active"))
-            )
+            .with_active_count()
         )
 
     def list(self, request: Request) -> Response:

@@ -128,8 +128,7 @@ class MentorCardSerializer(serializers.ModelSerializer):
         return profile.is_accepting()
 
     def get_remaining_capacity(self, profile: MentorProfile) -> int:
-        # ``active`` is annotated by the view: the mentor's active mentorships.
-        return max(0, profile.capacity - getattr(profile, "active", 0))
+        return profile.free_places()  # the view annotates with_active_count(): no query per card
 
     @extend_schema_field(PUBLIC_BACKGROUND)
     def get_background(self, profile: MentorProfile) -> dict[str, dict[str, Any]]:

@@ -173,6 +173,10 @@ class MentorshipQuerySet(models.QuerySet["Mentorship"]):
     def active(self) -> MentorshipQuerySet:
         return self.filter(status=Mentorship.Status.ACTIVE)
 
+    def held_by(self, mentor: User | int) -> int:
+        """How many active mentorships the mentor (a user or a user id) holds: what counts against capacity."""
+        return self.active().filter(mentor_id=getattr(mentor, "pk", mentor)).count()
+
     def for_user(self, user: User) -> MentorshipQuerySet:
         if is_coordinator(user):
             return self

@@ -268,6 +268,11 @@ class MentorFeatures:
     def remaining(self) -> int:
         return max(0, self.capacity - self.active)
 
+    def free_places(self, *, max_load: int | None = None) -> int:
+        """Places left under capacity, capped by ``max_load`` (a cohort run's cap); ``MentorProfile.free_places``."""
+        cap = self.capacity if max_load is None else min(self.capacity, max_load)
+        return max(0, cap - self.active)
+
     @property
     def is_open(self) -> bool:
         """Accepting and not full: only open mentors are recommended."""

@@ -7,7 +7,6 @@
 
 from matching.services.requests import (
     RuleBroken,
-    _match,
     accept_request,
     add_goal,
     approve_request,
@@ -24,7 +23,6 @@ from matching.services.requests import (
 
 __all__ = [
     "RuleBroken",
-    "_match",
     "accept_request",
     "add_goal",
     "approve_request",

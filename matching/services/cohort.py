@@ -50,7 +50,7 @@ from matching.scoring.components import Match, MenteeFeatures, MentorFeatures, s
 from matching.scoring.index import MentorIndex
 from matching.scoring.vocabulary import PREFERENCE_GROUPS
 from matching.services import directory as engine
-from matching.services.requests import RuleBroken, require_coordinator
+from matching.services.requests import RuleBroken, require_coordinator, start_mentorship
 
 Status = CohortRun.Status
 Progress = Callable[[int, str], None]
@@ -151,17 +151,6 @@ def chosen_mentors(run: CohortRun) -> QuerySet[MentorProfile]:
     return mentors.order_by("user_id")
 
 
-def active_of(profile: MentorProfile) -> int:
-    """A mentor's active mentorships, as counted by ``engine.mentor_profiles()``'s annotation."""
-    return int(getattr(profile, "active", 0))
-
-
-def places(capacity: int, active: int, max_load: int | None) -> int:
-    """How many mentees a mentor may still take: the load cap counts current mentees too."""
-    cap = capacity if max_load is None else min(capacity, max_load)
-    return max(0, cap - active)
-
-
 # --- Propose ----------------------------------------------------------------------------
 
 
@@ -175,7 +164,7 @@ def propose(run: CohortRun, *, progress: Progress = _no_progress) -> CohortRun:
         loaded_mentees, loaded_mentors = engine.load_mentees(mentee_ids), engine.load_mentors(mentor_ids)
         mentees = [loaded_mentees[i] for i in mentee_ids if i in loaded_mentees]
         chosen = [loaded_mentors[i] for i in mentor_ids if i in loaded_mentors]
-        mentors = [m for m in chosen if places(m.capacity, m.active, run.max_load) > 0]
+        mentors = [m for m in chosen if m.free_places(max_load=run.max_load) > 0]
         full_mentors = len(chosen) - len(mentors)
         progress(10, f"Loaded {len(mentees)} mentees and {len(mentors)} mentors with a free place")
 
@@ -184,7 +173,7 @@ def propose(run: CohortRun, *, progress: Progress = _no_progress) -> CohortRun:
         weights = engine.program_weights(run.program)
         index = MentorIndex.build(mentors, space=space, weights=weights)
         matrix = score_matrix(index, mentees)
-        slots = np.array([places(m.capacity, m.active, run.max_load) for m in mentors], dtype=np.int64)
+        slots = np.array([m.free_places(max_load=run.max_load) for m in mentors], dtype=np.int64)
     with clock.measure("database", "progress"):
         progress(40, f"Scored {matrix.size:,} pairs")
 
@@ -423,7 +412,7 @@ def reassign(*, run: CohortRun, mentee_id: int, mentor_id: int, by: User) -> Coh
     if profile is None:
         raise RuleBroken("not_in_pool", "That mentor is not among this run's mentors.")
     taken = CohortPair.objects.filter(run=run, mentor_id=mentor_id).count()
-    if taken >= places(profile.capacity, active_of(profile), run.max_load):
+    if taken >= profile.free_places(max_load=run.max_load):
         raise RuleBroken("mentor_full", "That mentor has no place left under their capacity and the run's load cap.")
     score, reasons = _scored(run, mentee_id, mentor_id)
     CohortPair.objects.update_or_create(
@@ -597,8 +586,7 @@ def _message(run: CohortRun, by: User) -> str:
 
 def _go_live(run: CohortRun, pair: CohortPair, by: User) -> None:
     profile = MentorProfile.objects.select_for_update().get(user_id=pair.mentor_id)
-    active = Mentorship.objects.active().filter(mentor_id=pair.mentor_id).count()
-    if places(profile.capacity, active, run.max_load) <= 0:
+    if profile.free_places(max_load=run.max_load) <= 0:
         raise RuleBroken("mentor_full", "The mentor has no place left under their capacity and the run's load cap.")
     if (run.mentee_filter or {}).get("unmatched_only") and (
         Mentorship.objects.active().filter(mentee_id=pair.mentee_id).exists()
@@ -626,7 +614,7 @@ def _go_live(run: CohortRun, pair: CohortPair, by: User) -> None:
         request.cohort_run = run
         request.save(update_fields=["cohort_run"])
     # The one path that creates a mentorship: locks the mentor, rechecks capacity, introduces both.
-    services._match(request, by=by)
+    start_mentorship(request=request, by=by)
 
 
 def _offer(run: CohortRun, pair: CohortPair, by: User) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts import taxonomy
@@ -167,7 +167,7 @@ def mentor_profiles() -> Any:
         MentorProfile.objects.verified()
         .select_related("user", "specialty")
         .prefetch_related("subspecialties", "user__background")
-        .annotate(active=Count("user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active")))
+        .with_active_count()
     )
 
 
@@ -568,7 +568,7 @@ def features_of_mentor(user: User) -> scoring.MentorFeatures:
         .prefetch_related("subspecialties", "user__background")
         .get()
     )
-    return mentor_features(profile, active=Mentorship.objects.active().filter(mentor=user).count())
+    return mentor_features(profile, active=Mentorship.objects.held_by(user))
 
 
 def rank_mentors(

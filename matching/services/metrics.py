@@ -25,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
-from accounts.models import Background, Membership, MenteeProfile, MentorProfile, Program, Specialty
+from accounts.models import Background, Membership, MenteeProfile, MentorProfile, Program, Specialty, active_mentorships
 from matching.models import CheckIn, Mentorship, MentorshipRequest
 
 MIN_GROUP_SIZE = 5
@@ -218,8 +218,8 @@ def supply_and_demand(program: Program) -> list[SpecialtyBalance]:
             user__memberships__role=Membership.Role.MENTOR,
             specialty__isnull=False,
         )
-        .annotate(load=Count("user__mentorships_as_mentor", filter=Q(user__mentorships_as_mentor__status="active")))
-        .values_list("specialty_id", "specialty__parent_id", "capacity", "load")
+        .annotate(active=active_mentorships())
+        .values_list("specialty_id", "specialty__parent_id", "capacity", "active")
     )
     for specialty_id, parent_id, capacity, load in mentors:
         supply[parent_id or specialty_id] += max(capacity - load, 0)
@@ -414,13 +414,8 @@ def mentor_facts(program: Program) -> dict[int, MentorFacts]:
     rows = (
         MentorProfile.objects.verified()
         .filter(user__memberships__program=program, user__memberships__role=Membership.Role.MENTOR)
-        .annotate(
-            load=Count(
-                "user__mentorships_as_mentor",
-                filter=Q(user__mentorships_as_mentor__status="active", user__mentorships_as_mentor__program=program),
-            )
-        )
-        .values_list("user_id", "load", "capacity")
+        .annotate(active=active_mentorships(program=program))
+        .values_list("user_id", "active", "capacity")
     )
     return {user_id: MentorFacts(load=load, capacity=capacity) for user_id, load, capacity in rows}
 

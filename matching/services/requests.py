@@ -141,7 +141,7 @@ def request_obstacle(*, mentee: User, mentor: User, program: Program | None = No
     if not profile.is_accepting():
         until = f" until {profile.paused_until:%-d %B %Y}" if profile.paused_until else ""
         return Obstacle("not_accepting", f"{name} is not accepting requests{until or ' right now'}.")
-    if Mentorship.objects.active().filter(mentor=mentor).count() >= profile.capacity:
+    if profile.free_places() <= 0:
         return Obstacle("mentor_full", f"{name} has no room for another mentee at the moment.")
     overdue = MentorshipRequest.objects.expired_by(timezone.now()).filter(mentee=mentee)
     open_count = MentorshipRequest.objects.open().filter(mentee=mentee, program=program).exclude(pk__in=overdue).count()
@@ -201,7 +201,7 @@ def create_request(
     assert profile is not None
     _require(profile.is_accepting(), "not_accepting", "This mentor is not accepting requests right now.")
     _require(
-        Mentorship.objects.active().filter(mentor=mentor).count() < profile.capacity,
+        profile.free_places() > 0,
         "mentor_full",
         "This mentor has no room for another mentee.",
     )
@@ -281,7 +281,7 @@ def _accept(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
         # Lock 3, then count: an accepted request awaiting approval holds a place, so the
         # coordinator's approval cannot fail for want of room.
         profile = MentorProfile.objects.select_for_update().get(user_id=request.mentor_id)
-        held = Mentorship.objects.active().filter(mentor_id=request.mentor_id).count()
+        held = Mentorship.objects.held_by(request.mentor_id)
         held += awaiting_approval(request.mentor_id, excluding=request.pk)
         _require(
             held < profile.capacity,
@@ -299,7 +299,7 @@ def _accept(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
             link=reverse("admin:matching_mentorshiprequest_change", args=[request.pk]),
         )
         return request
-    return _match(request, by=by)
+    return start_mentorship(request=request, by=by)
 
 
 def approve_request(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
@@ -325,7 +325,7 @@ def _approve(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
     require_coordinator(by, to="approve matches")
     _require(request.status == Status.ACCEPTED, "invalid_state",
              f"Only accepted requests can be approved; this one is {request.status}.")  # fmt: skip
-    return _match(request, by=by)
+    return start_mentorship(request=request, by=by)
 
 
 @retry_on_conflict
@@ -437,15 +437,17 @@ def remind_pending_requests(*, now: datetime.datetime | None = None) -> int:
     return reminded
 
 
-def _match(request: MentorshipRequest, *, by: User) -> MentorshipRequest:
-    """Turn an open request into a live mentorship, never past the mentor's capacity.
+def start_mentorship(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
+    """Turn an open request into a live mentorship, never past the mentor's capacity; returns the request.
 
-    The mentor's profile row is locked first: every path that creates a mentorship for
-    this mentor queues here, so the count below cannot go stale before the insert.
+    The one path that creates a mentorship (request approval, acceptance where no approval is
+    needed, cohort publishing). Call it inside a transaction: the mentor's profile row is
+    locked first, so every path that starts a mentorship for this mentor queues here and the
+    count below cannot go stale before the insert. Raises ``RuleBroken`` ("mentor_full",
+    "already_matched", "invalid_state").
     """
     profile = MentorProfile.objects.select_for_update().get(user_id=request.mentor_id)
-    active = Mentorship.objects.active().filter(mentor_id=request.mentor_id).count()
-    _require(active < profile.capacity, "mentor_full", "The mentor has no room for another mentee.")
+    _require(profile.free_places() > 0, "mentor_full", "The mentor has no room for another mentee.")
     now = timezone.now()
     _transition(request, Status.MATCHED, by=by)
     if request.kind == Kind.LONG_TERM and request.program.withdraw_other_long_term_requests:
