@@ -259,6 +259,13 @@ class Program(models.Model):
         default=True, help_text="When a long-term match goes live, withdraw the mentee's other long-term requests."
     )
     weights = models.JSONField(default=default_weights, help_text="Matching weight of each score component.")
+    matching_attributes_off = models.JSONField(
+        "background attributes not used for matching",
+        default=list,
+        blank=True,
+        help_text="Background attributes this program does not match on: neither mentees' comfort preferences "
+        "nor mentors' preferred groups on them count (e.g. where race or its proxies may not be used).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()
@@ -287,6 +294,9 @@ class Program(models.Model):
                 raise ValidationError({"weights": f"The weight of {name} must be a number of 0 or more."})
         if not any(self.weights.values()):
             raise ValidationError({"weights": "At least one weight must be above 0."})
+        off = self.matching_attributes_off
+        if not isinstance(off, list) or any(a not in Background.Attribute.values for a in off):
+            raise ValidationError({"matching_attributes_off": "Choose background attributes from the list (or none)."})
 
 
 class Membership(models.Model):

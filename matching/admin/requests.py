@@ -50,7 +50,8 @@ class GoalInline(ReadOnlyInline):
 
 @admin.register(MentorshipRequest)
 class MentorshipRequestAdmin(CoordinatorAdmin, AllowListAdmin):
-    list_display = ["id", "mentee", "mentor", "kind", "status", "score", "created_at", "expires_at"]
+    # No score: the one stored is the mentee's own reading, which counts their "only me" answers.
+    list_display = ["id", "mentee", "mentor", "kind", "status", "created_at", "expires_at"]
     list_display_links = ["id"]
     list_filter = ["status", "kind", "program"]
     search_fields = [
@@ -66,7 +67,7 @@ class MentorshipRequestAdmin(CoordinatorAdmin, AllowListAdmin):
     actions = ["approve_selected", "reject_selected"]
     inlines = [RequestTransitionInline]
     fieldsets = (
-        (None, {"fields": ("program", "mentee", "mentor", "status", "score")}),
+        (None, {"fields": ("program", "mentee", "mentor", "status")}),
         ("Request", {"fields": ("kind", "task", "due_date", "message", "goals")}),
         ("Answer", {"fields": ("decline_reason", "response_note")}),
         ("Dates", {"fields": ("created_at", "responded_at", "decided_at", "expires_at")}),

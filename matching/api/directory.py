@@ -75,8 +75,9 @@ class MentorViewSet(WorkflowViewSet):
         allowed = filters.allowed_ids()
         # engine.rank_mentors and engine.explain_mentors each read the mentee's profile; here
         # it is read once, and the page is ranked and explained from the same index.
-        index = engine.directory(engine.program_of(request.user, Membership.Role.MENTEE)).mentors  # type: ignore[arg-type]
-        mentee = engine.features_of_mentee(request.user)  # type: ignore[arg-type]
+        found = engine.directory(engine.program_of(request.user, Membership.Role.MENTEE))  # type: ignore[arg-type]
+        index = found.mentors
+        mentee = engine.features_of_mentee(request.user, viewer="owner", off=found.off)  # type: ignore[arg-type]
         ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=options["accepting"] != "true")
         ids: list[int] = ranked_ids.tolist()
         if options["ordering"] == "name":

@@ -213,6 +213,7 @@ class RequestSerializer(serializers.ModelSerializer):
     )
     mentee = PersonRefSerializer(read_only=True)
     mentor = PersonRefSerializer(read_only=True)
+    score = serializers.SerializerMethodField()
     mentorship = serializers.SerializerMethodField()
 
     class Meta:
@@ -237,6 +238,17 @@ class RequestSerializer(serializers.ModelSerializer):
             "mentorship",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.FloatField(
+            allow_null=True,
+            help_text="The match score the mentee read when sending: shown to that mentee only, since it counts "
+            "their own private answers (null for everyone else).",
+        )
+    )
+    def get_score(self, request: MentorshipRequest) -> float | None:
+        viewer = getattr(self.context.get("request"), "user", None)
+        return request.score if viewer is not None and viewer.pk == request.mentee_id else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="The mentorship, once matched."))
     def get_mentorship(self, request: MentorshipRequest) -> int | None:

@@ -154,8 +154,9 @@ class Background:
     """Optional background attributes; None / empty means not given (never matches).
 
     ``visibility`` maps an attribute name to ``private``, ``coordinators`` or
-    ``everyone``; a missing entry is private. Visibility only limits explanations:
-    every given attribute counts for matching.
+    ``everyone``; a missing entry is private. The scorer counts every attribute it is
+    handed: callers hand it only what the reader may see (``matching.scoring.privacy``),
+    and ``visibility`` then decides what a reason may name (only what everyone sees).
     """
 
     gender_identity: str | None = None

@@ -161,7 +161,10 @@ def propose(run: CohortRun, *, progress: Progress = _no_progress) -> CohortRun:
         # Features in bulk: flat rows per thousands of people, not model instances per related row.
         mentee_ids = list(chosen_mentees(run).values_list("user_id", flat=True))
         mentor_ids = list(chosen_mentors(run).values_list("user_id", flat=True))
-        loaded_mentees, loaded_mentors = engine.load_mentees(mentee_ids), engine.load_mentors(mentor_ids)
+        # Coordinators read the proposal: both sides as coordinators may know them.
+        off = engine.matching_off(run.program)
+        loaded_mentees = engine.load_mentees(mentee_ids, viewer="coordinator", off=off)
+        loaded_mentors = engine.load_mentors(mentor_ids, viewer="coordinator", off=off)
         mentees = [loaded_mentees[i] for i in mentee_ids if i in loaded_mentees]
         chosen = [loaded_mentors[i] for i in mentor_ids if i in loaded_mentors]
         mentors = [m for m in chosen if m.free_places(max_load=run.max_load) > 0]
@@ -350,8 +353,9 @@ def _editable(run: CohortRun, by: User) -> CohortRun:
 
 def pair_match(run: CohortRun, mentee_id: int, mentor_id: int) -> tuple[Match | None, MenteeFeatures, MentorFeatures]:
     """A fresh score, with reasons, of one pair under the run's program weights."""
-    mentee = engine.features_of_mentee(User.objects.get(pk=mentee_id))
-    mentor = engine.features_of_mentor(User.objects.get(pk=mentor_id))
+    off = engine.matching_off(run.program)
+    mentee = engine.features_of_mentee(User.objects.get(pk=mentee_id), viewer="coordinator", off=off)
+    mentor = engine.features_of_mentor(User.objects.get(pk=mentor_id), viewer="coordinator", off=off)
     space = engine.specialty_space()
     weights = engine.program_weights(run.program)
     match = score_pair(mentee, mentor, weights, space, reason_for=space.reason_for, audience="mentee")

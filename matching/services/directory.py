@@ -13,6 +13,12 @@ changes) and applies it: a changed person is reloaded and updated or removed in 
 loaded index, O(changed rows); new weights are swapped in; only a taxonomy change (or a
 new day, or a new process) builds indexes from scratch. So a directory read reflects
 every change committed ``POLL_SECONDS`` before it, whether Redis is up or not.
+
+Privacy by construction (``matching.scoring.privacy``): every feature built here is
+projected for a reader, chosen by the caller. The shared indexes hold every person as
+*another* person may know them (background shared with everyone, no comfort preferences,
+no preferred groups); the one asking is projected as the *owner*; cohort runs project both
+sides for *coordinators*. A program's attributes switched off for matching count for no one.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from matching import scoring
 from matching.models import IndexChange, Mentorship
 from matching.scoring.availability import slots_to_utc_mask
 from matching.scoring.index import MenteeIndex, MentorIndex, SpecialtySpace
+from matching.scoring.privacy import Viewer, mentee_for, mentor_for, switched_off
 from matching.scoring.vocabulary import (
     KINDS,
     LANGUAGES,
@@ -98,11 +105,15 @@ def background_features(rows: Iterable[Background | BackgroundRow]) -> scoring.B
 def mentee_features(
     profile: MenteeProfile,
     *,
+    viewer: Viewer,
+    off: frozenset[str] = frozenset(),
     targets: Sequence[str] | None = None,
     background: Sequence[BackgroundRow] | None = None,
 ) -> scoring.MenteeFeatures:
-    """Features of a mentee; expects ``user__background`` and ``target_specialties`` prefetched,
-    unless ``targets`` (slugs) and ``background`` are given (``load_mentees``)."""
+    """Features of a mentee as ``viewer`` may know them, without the attributes in ``off``.
+
+    Expects ``user__background`` and ``target_specialties`` prefetched, unless ``targets``
+    (slugs) and ``background`` are given (``load_mentees``)."""
     user = profile.user
     kinds = _only(profile.kinds, KINDS)
     comfort = {
@@ -110,7 +121,7 @@ def mentee_features(
         for attribute, importance in (profile.comfort_preferences or {}).items()
         if attribute in Background.Attribute.values and importance in scoring.IMPORTANCE_WEIGHTS
     }
-    return scoring.MenteeFeatures(
+    features = scoring.MenteeFeatures(
         id=user.pk,
         stage=profile.stage if profile.stage in STAGES else "undergraduate",
         target_specialties=tuple(targets)
@@ -126,24 +137,29 @@ def mentee_features(
         background=background_features(background if background is not None else user.background.all()),
         comfort=comfort,
     )
+    return mentee_for(features, viewer, off)
 
 
 def mentor_features(
     profile: MentorProfile,
     *,
     active: int,
+    viewer: Viewer,
+    off: frozenset[str] = frozenset(),
     subspecialties: Sequence[str] | None = None,
     background: Sequence[BackgroundRow] | None = None,
 ) -> scoring.MentorFeatures:
-    """Features of a mentor; expects ``user__background``, ``subspecialties`` and ``specialty`` loaded,
-    unless ``subspecialties`` (slugs) and ``background`` are given (``load_mentors``)."""
+    """Features of a mentor as ``viewer`` may know them, without the attributes in ``off``.
+
+    Expects ``user__background``, ``subspecialties`` and ``specialty`` loaded, unless
+    ``subspecialties`` (slugs) and ``background`` are given (``load_mentors``)."""
     user = profile.user
     specialties = [profile.specialty.slug] if profile.specialty else []
     if subspecialties is not None:
         specialties += subspecialties
     else:
         specialties += [s.slug for s in profile.subspecialties.all()]
-    return scoring.MentorFeatures(
+    features = scoring.MentorFeatures(
         id=user.pk,
         specialties=tuple(specialties),
         topics=_only(profile.topics, TOPICS),
@@ -160,6 +176,7 @@ def mentor_features(
         active=active,
         accepting=profile.is_accepting(),
     )
+    return mentor_for(features, viewer, off)
 
 
 def mentor_profiles() -> Any:
@@ -187,8 +204,10 @@ def _backgrounds(user_ids: Sequence[int]) -> dict[int, list[BackgroundRow]]:
     return found
 
 
-def load_mentors(user_ids: Sequence[int]) -> dict[int, scoring.MentorFeatures]:
-    """Features of the verified, active mentors among ``user_ids``, by user id, in bulk.
+def load_mentors(
+    user_ids: Sequence[int], *, viewer: Viewer, off: frozenset[str] = frozenset()
+) -> dict[int, scoring.MentorFeatures]:
+    """Features of the verified, active mentors among ``user_ids`` as ``viewer`` may know them, by user id, in bulk.
 
     Flat queries per ``CHUNK`` people (profiles with user and specialty, subspecialty slugs,
     background values, active mentorship counts) instead of model instances per related
@@ -216,14 +235,18 @@ def load_mentors(user_ids: Sequence[int]) -> dict[int, scoring.MentorFeatures]:
             found[user_id] = mentor_features(
                 profile,
                 active=active.get(user_id, 0),
+                viewer=viewer,
+                off=off,
                 subspecialties=subspecialties.get(user_id, []),
                 background=backgrounds.get(user_id, []),
             )
     return found
 
 
-def load_mentees(user_ids: Sequence[int]) -> dict[int, scoring.MenteeFeatures]:
-    """Features of the active mentees among ``user_ids``, by user id, in bulk (as ``load_mentors``)."""
+def load_mentees(
+    user_ids: Sequence[int], *, viewer: Viewer, off: frozenset[str] = frozenset()
+) -> dict[int, scoring.MenteeFeatures]:
+    """Features of the active mentees among ``user_ids`` as ``viewer`` may know them (as ``load_mentors``)."""
     found: dict[int, scoring.MenteeFeatures] = {}
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start : start + CHUNK]
@@ -237,7 +260,11 @@ def load_mentees(user_ids: Sequence[int]) -> dict[int, scoring.MenteeFeatures]:
         for profile in MenteeProfile.objects.filter(user_id__in=chunk, user__is_active=True).select_related("user"):
             user_id = profile.user_id
             found[user_id] = mentee_features(
-                profile, targets=targets.get(user_id, []), background=backgrounds.get(user_id, [])
+                profile,
+                viewer=viewer,
+                off=off,
+                targets=targets.get(user_id, []),
+                background=backgrounds.get(user_id, []),
             )
     return found
 
@@ -366,6 +393,7 @@ class Directory:
     program_id: int
     space: SpecialtySpace
     weights: scoring.Weights
+    off: frozenset[str]  # background attributes the program does not match on
     mentors: MentorIndex
     mentees: MenteeIndex
     built_on: datetime.date
@@ -478,6 +506,8 @@ def _apply(engine: _Engine, changes: list[tuple[str, int]]) -> None:
         program = Program.objects.filter(pk=program_id).first()
         if found is not None and program is None:
             del engine.programs[program_id]
+        elif found is not None and program is not None and matching_off(program) != found.off:
+            del engine.programs[program_id]  # every row is projected without those attributes: rebuild
         elif found is not None and program is not None:
             found.set_weights(program_weights(program))
             engine.counts["weights"] += 1
@@ -491,16 +521,17 @@ def _apply_people(engine: _Engine, user_ids: list[int]) -> None:
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start : start + CHUNK]
         roles = set(Membership.objects.filter(user_id__in=chunk).values_list("user_id", "program_id", "role"))
-        mentors = load_mentors(chunk)
-        mentees = load_mentees(chunk)
+        # Everything each person gave, projected below for each program's shared indexes.
+        mentors = load_mentors(chunk, viewer="owner")
+        mentees = load_mentees(chunk, viewer="owner")
         for program_id, found in engine.programs.items():
             for user_id in chunk:
                 if user_id in mentors and (user_id, program_id, Membership.Role.MENTOR) in roles:
-                    found.mentors.update(mentors[user_id])
+                    found.mentors.update(mentor_for(mentors[user_id], "other", found.off))
                 else:
                     found.mentors.remove(user_id)
                 if user_id in mentees and (user_id, program_id, Membership.Role.MENTEE) in roles:
-                    found.mentees.update(mentees[user_id])
+                    found.mentees.update(mentee_for(mentees[user_id], "other", found.off))
                 else:
                     found.mentees.remove(user_id)
                 engine.counts["rows"] += 1
@@ -510,17 +541,20 @@ def _build(engine: _Engine, program_id: int) -> Directory:
     """A program's indexes from scratch: its verified mentors and active mentees, its weights."""
     started = time.perf_counter()
     assert engine.space is not None
-    weights = program_weights(Program.objects.get(pk=program_id))
+    program = Program.objects.get(pk=program_id)
+    weights = program_weights(program)
+    off = matching_off(program)
     mentors = MentorIndex(engine.space, weights)
     mentees = MenteeIndex(engine.space, weights)
     members = Membership.objects.filter(program_id=program_id)
     mentor_ids = list(members.filter(role=Membership.Role.MENTOR).order_by("user_id").values_list("user_id", flat=True))
     for start in range(0, len(mentor_ids), CHUNK):
-        for mentor in load_mentors(mentor_ids[start : start + CHUNK]).values():
+        # Shared by every reader: each person as *another* person may know them.
+        for mentor in load_mentors(mentor_ids[start : start + CHUNK], viewer="other", off=off).values():
             mentors.update(mentor)
     mentee_ids = list(members.filter(role=Membership.Role.MENTEE).order_by("user_id").values_list("user_id", flat=True))
     for start in range(0, len(mentee_ids), CHUNK):
-        for mentee in load_mentees(mentee_ids[start : start + CHUNK]).values():
+        for mentee in load_mentees(mentee_ids[start : start + CHUNK], viewer="other", off=off).values():
             mentees.update(mentee)
     engine.counts["builds"] += 1
     logger.info(
@@ -530,7 +564,7 @@ def _build(engine: _Engine, program_id: int) -> Directory:
         len(mentees),
         1000 * (time.perf_counter() - started),
     )
-    return Directory(program_id, engine.space, weights, mentors, mentees, timezone.localdate())
+    return Directory(program_id, engine.space, weights, off, mentors, mentees, timezone.localdate())
 
 
 def program_of(user: User, role: str) -> int | None:
@@ -553,30 +587,37 @@ def program_weights(program: Program) -> scoring.Weights:
         return scoring.DEFAULT_WEIGHTS
 
 
+def matching_off(program: Program) -> frozenset[str]:
+    """The background attributes ``program`` switched off for matching."""
+    return switched_off(program.matching_attributes_off)
+
+
 # --- What views call -----------------------------------------------------------------------
 
 
-def features_of_mentee(user: User) -> scoring.MenteeFeatures:
-    """The mentee's features, fresh from the database (their own edits show at once)."""
-    return mentee_features(mentee_profiles().get(user=user))
+def features_of_mentee(user: User, *, viewer: Viewer, off: frozenset[str]) -> scoring.MenteeFeatures:
+    """The mentee's features as ``viewer`` may know them, fresh from the database (own edits show at once)."""
+    return mentee_features(mentee_profiles().get(user=user), viewer=viewer, off=off)
 
 
-def features_of_mentor(user: User) -> scoring.MentorFeatures:
+def features_of_mentor(user: User, *, viewer: Viewer, off: frozenset[str]) -> scoring.MentorFeatures:
+    """The mentor's features as ``viewer`` may know them, fresh from the database."""
     profile = (
         MentorProfile.objects.filter(user=user)
         .select_related("user", "specialty")
         .prefetch_related("subspecialties", "user__background")
         .get()
     )
-    return mentor_features(profile, active=Mentorship.objects.held_by(user))
+    return mentor_features(profile, active=Mentorship.objects.held_by(user), viewer=viewer, off=off)
 
 
 def rank_mentors(
     mentee: User, *, allowed_ids: set[int] | None = None, include_full: bool = False
 ) -> tuple[list[int], list[float]]:
     """Every mentor of the mentee's program for this mentee, best first, as (user ids, scores)."""
-    ids, scores = directory(program_of(mentee, Membership.Role.MENTEE)).mentors.rank_mentors(
-        features_of_mentee(mentee), allowed_ids=allowed_ids, include_full=include_full
+    found = directory(program_of(mentee, Membership.Role.MENTEE))
+    ids, scores = found.mentors.rank_mentors(
+        features_of_mentee(mentee, viewer="owner", off=found.off), allowed_ids=allowed_ids, include_full=include_full
     )
     return ids.tolist(), scores.tolist()
 
@@ -584,7 +625,7 @@ def rank_mentors(
 def explain_mentors(mentee: User, mentor_ids: list[int]) -> dict[int, scoring.Match]:
     """The full match, reasons worded for the mentee, for each of a page of mentors."""
     found = directory(program_of(mentee, Membership.Role.MENTEE))
-    features = features_of_mentee(mentee)
+    features = features_of_mentee(mentee, viewer="owner", off=found.off)
     matches = {}
     for mentor_id in mentor_ids:
         if mentor_id in found.mentors:
@@ -597,13 +638,14 @@ def explain_mentors(mentee: User, mentor_ids: list[int]) -> dict[int, scoring.Ma
 def suggest_mentees(mentor: User, *, k: int = 20) -> list[tuple[int, scoring.Match]]:
     """The best mentees of the mentor's program for this mentor, reasons worded for the mentor."""
     found = directory(program_of(mentor, Membership.Role.MENTOR))
-    recommendations = found.mentees.top_mentees(features_of_mentor(mentor), k)
+    recommendations = found.mentees.top_mentees(features_of_mentor(mentor, viewer="owner", off=found.off), k)
     return [(r.id, r.match) for r in recommendations]
 
 
 def score_of(mentee: User, mentor: User) -> float | None:
+    """The score the mentee reads for this mentor: for the mentee's eyes only (it counts their private answers)."""
     found = directory(program_of(mentee, Membership.Role.MENTEE))
     if mentor.pk not in found.mentors:
         return None
-    match = found.mentors.explain(features_of_mentee(mentee), mentor.pk)
+    match = found.mentors.explain(features_of_mentee(mentee, viewer="owner", off=found.off), mentor.pk)
     return match.score if match else None

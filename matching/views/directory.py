@@ -189,7 +189,8 @@ class Component:
 def _components(user: UserModel, mentor_id: int, match: scoring.Match) -> list[Component]:
     """Every component of the score with its points out of its maximum, and its reasons."""
     found = engine.directory(engine.program_of(user, Membership.Role.MENTEE))
-    weights = scoring.effective_weights(engine.features_of_mentee(user), found.mentors.get(mentor_id), found.weights)
+    mentee = engine.features_of_mentee(user, viewer="owner", off=found.off)
+    weights = scoring.effective_weights(mentee, found.mentors.get(mentor_id), found.weights)
     total = sum(weights[name] for name in match.components) or 1.0
     rows = []
     for name, value in match.components.items():

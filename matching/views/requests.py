@@ -118,7 +118,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _mentor_explainer(mentor: UserModel) -> Callable[[int], scoring.Match | None]:
     """Scores of mentees for this mentor, with reasons worded for the mentor."""
     found = engine.directory(engine.program_of(mentor, Membership.Role.MENTOR))
-    features = engine.features_of_mentor(mentor)
+    features = engine.features_of_mentor(mentor, viewer="owner", off=found.off)
     return lambda mentee_id: found.mentees.explain(features, mentee_id) if mentee_id in found.mentees else None
 
 

@@ -157,21 +157,24 @@ def _sensitive_pair(mentee_visibility: str) -> tuple[User, User]:
     return person, guide
 
 
-def test_pair_reasons_never_reveal_a_mentees_private_background(coordinator: User) -> None:
+def test_a_mentees_only_me_answer_counts_nowhere_in_a_cohort_run(coordinator: User) -> None:
     person, guide = _sensitive_pair(Background.Visibility.PRIVATE)
-    raw, _, _ = cohort.pair_match(CohortRun(program=Program.objects.default()), person.pk, guide.pk)
+    raw, mentee_seen, _ = cohort.pair_match(CohortRun(program=Program.objects.default()), person.pk, guide.pk)
     assert raw is not None
+    # Coordinators read the run: the mentee's "only me" gender is not in what they are handed.
+    assert mentee_seen.background.gender_identity is None
+    assert "comfort" not in raw.components
+    assert raw.components["mentor_preference"] == 0.0
     raw_texts = " ".join(r.text for r in raw.reasons)
-    # The mentee's own wording names their gender: fine for them, not for a coordinator.
-    assert "Shares your gender identity" in raw_texts
-    assert "Especially wants to mentor women" in raw_texts
+    assert "gender" not in raw_texts.lower() and "women" not in raw_texts.lower()
 
     run = proposed(coordinator)
 
     [pair] = run.pairs.all()
+    assert pair.score == raw.score
     shown = " ".join(pair.reasons)
     assert "gender" not in shown.lower() and "women" not in shown.lower()
-    assert "Matches the mentee's comfort preferences" in pair.reasons
+    assert "Matches the mentee's comfort preferences" not in pair.reasons
 
 
 def test_pair_reasons_name_what_the_mentee_shows_coordinators(coordinator: User) -> None:

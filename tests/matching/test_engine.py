@@ -95,7 +95,7 @@ def test_ranking_equals_scoring_every_pair_one_by_one(committed: Any) -> None:
     ids, scores = engine.rank_mentors(mentee.user)
 
     found = engine.directory()
-    features = engine.features_of_mentee(mentee.user)
+    features = engine.features_of_mentee(mentee.user, viewer="owner", off=found.off)
     expected = []
     for mentor_id in found.mentors.ids.tolist():
         mentor = found.mentors.get(mentor_id)
@@ -235,7 +235,7 @@ def test_per_program_weights_change_the_order_in_that_program_only(committed: An
     ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
     for person, role in ((mentee.user, "mentee"), (spanish.user, "mentor"), (ortho.user, "mentor")):
         committed(lambda person=person, role=role: join_program(user=person, role=role, program=track))
-    features = engine.features_of_mentee(mentee.user)
+    features = engine.features_of_mentee(mentee.user, viewer="owner", off=frozenset())
 
     def order(program: Program | None) -> list[int]:
         return engine.directory(program).mentors.rank_mentors(features)[0].tolist()
@@ -272,9 +272,11 @@ def test_each_program_ranks_its_own_members_and_a_person_may_be_in_several(commi
     committed(full)  # one edit reaches the person's row in both programs' indexes
 
     assert engine.rank_mentors(mentee.user)[0] == []
-    assert set(engine.directory().mentors.rank_mentors(engine.features_of_mentee(mentee.user))[0]) == {
-        default_only.user.pk
-    }
+    assert set(
+        engine.directory().mentors.rank_mentors(
+            engine.features_of_mentee(mentee.user, viewer="owner", off=frozenset())
+        )[0]
+    ) == {default_only.user.pk}
     assert engine.counts()["builds"] == 2
 
 
@@ -371,9 +373,9 @@ def test_bulk_loading_gives_the_same_features_as_one_profile_at_a_time() -> None
     give_background(mentees[0].user, "first_generation", True, "coordinators")
     make_mentorship(mentee=mentees[1], mentor=mentors[1])
 
-    loaded = engine.load_mentors([m.user.pk for m in mentors])
-    assert loaded == {m.user.pk: engine.features_of_mentor(m.user) for m in mentors}
+    loaded = engine.load_mentors([m.user.pk for m in mentors], viewer="owner")
+    assert loaded == {m.user.pk: engine.features_of_mentor(m.user, viewer="owner", off=frozenset()) for m in mentors}
     assert loaded[mentors[1].user.pk].active == 1
-    assert engine.load_mentees([m.user.pk for m in mentees]) == {
-        m.user.pk: engine.features_of_mentee(m.user) for m in mentees
+    assert engine.load_mentees([m.user.pk for m in mentees], viewer="owner") == {
+        m.user.pk: engine.features_of_mentee(m.user, viewer="owner", off=frozenset()) for m in mentees
     }
