@@ -76,21 +76,24 @@ def _no_progress(percent: int, message: str) -> None:
 
 @dataclass
 class Clock:
-    """Wall time split into engine work (NumPy, algorithms, reasons) and database work."""
+    """Wall time split into engine work (NumPy, algorithms, reasons) and database work, and
+    this process's CPU time per phase (on a shared machine, wall time includes waiting for a core)."""
 
     engine: float = 0.0
     database: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def measure(self, part: str, phase: str) -> Iterator[None]:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             spent = time.perf_counter() - started
             setattr(self, part, getattr(self, part) + spent)
             self.phases[phase] = self.phases.get(phase, 0.0) + spent
+            self.cpu[phase] = self.cpu.get(phase, 0.0) + time.process_time() - cpu_started
 
 
 # --- Setup ------------------------------------------------------------------------------
@@ -213,6 +216,7 @@ def propose(run: CohortRun, *, progress: Progress = _no_progress) -> CohortRun:
         current.save()
     current.engine_seconds, current.db_seconds = clock.engine, clock.database
     current.report["timings"] = {name: round(seconds, 3) for name, seconds in clock.phases.items()}
+    current.report["cpu_timings"] = {name: round(seconds, 3) for name, seconds in clock.cpu.items()}
     current.save(update_fields=["engine_seconds", "db_seconds", "report"])
     return current
 

@@ -106,6 +106,7 @@ class Command(BaseCommand):
         report = run.report
         engine, database = run.engine_seconds or 0.0, run.db_seconds or 0.0
         phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.get("timings", {}).items())
+        cpu_phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.get("cpu_timings", {}).items())
         self.stdout.write(
             "\n".join(
                 [
@@ -120,6 +121,7 @@ class Command(BaseCommand):
                         f" (+ {max(0.0, total - engine - database):.2f} s task overhead)"
                     ),
                     f"  phases: {phases}",
+                    f"  CPU of this process by phase: {cpu_phases}",
                     # On a shared machine wall time includes waiting for a core; CPU time does not.
                     f"  CPU time of this process {cpu:.2f} s; load average {os.getloadavg()[0]:.1f} "
                     f"on {os.cpu_count()} cores",
