@@ -113,6 +113,45 @@ class UserAdmin(CoordinatorAdmin, AllowListAdmin, BaseUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["export_personal_data", "erase_people"]
+
+    # Access and erasure are the data controller's acts: superusers only, not coordinators.
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    @admin.action(description="Export personal data (JSON)", permissions=["export"])
+    def export_personal_data(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse:
+        """Every row that refers to each selected person, as one JSON file (the right of access)."""
+        from matching.services.exits import export_person, json_default
+
+        people = {str(user.pk): export_person(user) for user in queryset.order_by("pk")}
+        body = json.dumps(people, indent=2, default=json_default)
+        response = HttpResponse(body, content_type="application/json")
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
+
+    @admin.action(description="Erase selected people (anonymise)…", permissions=["erase"])
+    def erase_people(self, request: HttpRequest, queryset: QuerySet[User]) -> TemplateResponse | None:
+        """After a confirmation page: close each account, tell the other sides, and anonymise it."""
+        from matching.services.exits import erase_person
+
+        people = list(queryset.order_by("pk"))
+        if "apply" in request.POST:
+            for user in people:
+                erase_person(user)
+            self.message_user(request, f"Erased {len(people)} person(s); their figures remain, anonymised.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase people",
+            "opts": self.opts,
+            "people": people,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/user/erase_confirm.html", context)
 
 
 @admin.register(Family)

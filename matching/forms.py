@@ -182,6 +182,13 @@ class EndForm(forms.Form):
     )
 
 
+class FeedbackForm(forms.Form):
+    """Feedback after the mentorship ended, for the side that has not given it yet."""
+
+    feedback = EndForm.base_fields["feedback"]
+    rating = EndForm.base_fields["rating"]
+
+
 # --- The live mentorship: meetings, messages, reports, the agreement -------------------------
 
 

@@ -9,7 +9,7 @@ Every new mentorship also gets its mentoring agreement from the program's templa
 
 from typing import Any
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from accounts.models import (
     Background,
@@ -71,7 +71,40 @@ def _agreement_for_new_mentorship(sender: type[Mentorship], instance: Mentorship
         agreement_for(instance)
 
 
+def _remember_before(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    """Note what an account or a mentor's availability was before this save (one indexed read)."""
+    update_fields = kwargs.get("update_fields")
+    if instance.pk is None or kwargs.get("raw"):
+        return
+    if sender is User:
+        if update_fields is not None and "is_active" not in update_fields:
+            return  # a login saving last_login
+        instance._was_active = User.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    else:
+        if update_fields is not None and not {"accepting", "paused_until"} & set(update_fields):
+            return
+        before = MentorProfile.objects.filter(pk=instance.pk).first()
+        instance._was_accepting = before.is_accepting() if before is not None else None
+
+
+def _settle_exits(sender: type[Any], instance: Any, created: bool, **kwargs: Any) -> None:
+    """Deactivation and pause are exits too: settle what is open and tell the other side."""
+    if created or kwargs.get("raw"):
+        return
+    from matching.services import exits
+
+    if sender is User:
+        if getattr(instance, "_was_active", None) and not instance.is_active:
+            exits.close_account(instance)
+    elif getattr(instance, "_was_accepting", None) and not instance.is_accepting():
+        exits.pause_mentor(instance)
+
+
 def connect() -> None:
+    for exit_model in (User, MentorProfile):
+        name = exit_model.__name__
+        pre_save.connect(_remember_before, sender=exit_model, dispatch_uid=f"matching-exits-before-{name}")
+        post_save.connect(_settle_exits, sender=exit_model, dispatch_uid=f"matching-exits-{name}")
     post_save.connect(_agreement_for_new_mentorship, sender=Mentorship, dispatch_uid="matching-new-agreement")
     for model in (MentorProfile, MenteeProfile, Background, Membership, Mentorship, User):
         post_save.connect(_person, sender=model, dispatch_uid=f"matching-feed-save-{model.__name__}")

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mentorships/<int:pk>/goals/<int:goal_id>/done/", mentorships.toggle_goal, name="toggle_goal"),
     path("mentorships/<int:pk>/end/", mentorships.end, name="end"),
     path("mentorships/<int:pk>/rematch/", mentorships.rematch, name="rematch"),
+    path("mentorships/<int:pk>/feedback/", mentorships.feedback, name="feedback"),
     path("checkins/<int:pk>/", followup.checkin_in_app, name="checkin"),
     path("checkins/answer/<str:token>/", followup.checkin_answer, name="checkin_answer"),
     path("notifications/", followup.notification_centre, name="notifications"),

@@ -20,6 +20,7 @@ from matching import services
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
 from matching.api.serializers import (
     EndSerializer,
+    FeedbackSerializer,
     GoalSerializer,
     MentorshipSerializer,
 )
@@ -57,6 +58,15 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         form.is_valid(raise_exception=True)
         ended = services.end_mentorship(mentorship=self.get_object(), by=request.user, **form.validated_data)  # type: ignore[arg-type]
         return Response(self._fresh(ended))
+
+    @extend_schema(request=FeedbackSerializer, responses={200: MentorshipSerializer, **VERB_ERRORS})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsParticipant])
+    def feedback(self, request: Request, pk: str) -> Response:
+        """Your feedback on a mentorship that has ended, whoever ended it: once, a text and a 1-5 rating."""
+        form = FeedbackSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        given = services.leave_feedback(mentorship=self.get_object(), by=request.user, **form.validated_data)  # type: ignore[arg-type]
+        return Response(self._fresh(given))
 
     @extend_schema(request=None, responses={200: MentorshipSerializer, **VERB_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsMentorshipMentee])

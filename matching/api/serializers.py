@@ -344,6 +344,11 @@ class MentorshipSerializer(serializers.ModelSerializer):
         return {"id": person.pk, "name": person.display_name, "email": person.email if share else None}
 
 
+class FeedbackSerializer(serializers.Serializer):
+    feedback = serializers.CharField(max_length=4000, allow_blank=True)
+    rating = serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, default=None)
+
+
 class EndSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[Mentorship.Status.COMPLETED, Mentorship.Status.ENDED])
     reason = serializers.ChoiceField(choices=Mentorship.EndReason.choices)

@@ -200,6 +200,7 @@ class Mentorship(StateMachineMixin):
         OTHER = "other", "Other"
         INACTIVE = "inactive", "No meeting and no message for too long"
         BLOCKED = "blocked", "One side blocked the other"
+        ACCOUNT_CLOSED = "account_closed", "One side's account was closed"
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.ACTIVE: frozenset({Status.COMPLETED, Status.ENDED}),
@@ -328,6 +329,7 @@ class CheckIn(models.Model):
         OPEN = "open", "Waiting for answers"
         COMPLETED = "completed", "Answered"
         MISSED = "missed", "Missed"
+        CLOSED = "closed", "Closed: the mentorship ended"
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
     period = models.PositiveIntegerField()

@@ -66,9 +66,16 @@ def create_due_checkins(*, today: datetime.date | None = None) -> int:
         due = due_period(mentorship, today)
         if due is None:
             continue
+        # A cadence change renumbers the periods: the check-in due on this date (or a later
+        # one) may exist under another number. Never a second one for the same date; a new
+        # one continues the numbering after the last.
+        latest = mentorship.checkins.order_by("-due_on", "-period").values_list("due_on", "period").first()
+        if latest is not None and latest[0] >= due[1]:
+            continue
+        period = max(due[0], latest[1] + 1) if latest is not None else due[0]
         try:
             with transaction.atomic():
-                checkin = CheckIn.objects.create(mentorship=mentorship, period=due[0], due_on=due[1])
+                checkin = CheckIn.objects.create(mentorship=mentorship, period=period, due_on=due[1])
                 for person in (mentorship.mentee, mentorship.mentor):
                     notify(
                         recipient=person,
@@ -145,7 +152,13 @@ def remind_and_close_checkins(*, today: datetime.date | None = None) -> int:
         answered = set(checkin.responses.values_list("user_id", flat=True))
         missing = [p for p in (mentorship.mentee, mentorship.mentor) if p.pk not in answered]
         next_due = checkin.due_on + datetime.timedelta(days=mentorship.program.checkin_cadence_days)
-        if today >= next_due or mentorship.status != Mentorship.Status.ACTIVE:
+        if mentorship.status != Mentorship.Status.ACTIVE:
+            # Ended with the check-in open (before end_mentorship closed them): nobody "missed" it.
+            CheckIn.objects.filter(pk=checkin.pk, status=CheckIn.Status.OPEN).update(
+                status=CheckIn.Status.CLOSED, closed_at=timezone.now()
+            )
+            touched += 1
+        elif today >= next_due:
             _close_as_missed(checkin, missing)
             touched += 1
         elif checkin.reminded_at is None and today >= checkin.due_on + datetime.timedelta(days=REMINDER_AFTER_DAYS):

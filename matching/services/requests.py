@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import Kind, Membership, MentorProfile, Program, User
 from accounts.permissions import is_coordinator, is_mentee
-from matching.models import Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
+from matching.models import CheckIn, Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
 from matching.services.notifications import coordinators, notify, notify_all
 
 logger = logging.getLogger(__name__)
@@ -276,6 +276,7 @@ def _accept(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
     request = _locked(request)
     _require(by.pk == request.mentor_id, "not_your_request", "Only the mentor asked can accept.", conflict=False)
     _require(request.status != Status.EXPIRED, "expired", "This request expired before it was answered.")
+    _require_both_active(request)
     request.responded_at = timezone.now()
     if request.program.approval_required:
         # Lock 3, then count: an accepted request awaiting approval holds a place, so the
@@ -325,6 +326,7 @@ def _approve(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
     require_coordinator(by, to="approve matches")
     _require(request.status == Status.ACCEPTED, "invalid_state",
              f"Only accepted requests can be approved; this one is {request.status}.")  # fmt: skip
+    _require_both_active(request)
     return start_mentorship(request=request, by=by)
 
 
@@ -391,6 +393,15 @@ def withdraw_request(*, request: MentorshipRequest, by: User | None, note: str =
     request.save(update_fields=["status"])
     _tell(request.mentor, Note.REQUEST_WITHDRAWN, request, link=reverse("matching:inbox"), system_note=note)
     return request
+
+
+def _require_both_active(request: MentorshipRequest) -> None:
+    """No live mentorship with an account that cannot sign in (closing one settles its requests too)."""
+    _require(
+        request.mentee.is_active and request.mentor.is_active,
+        "account_closed",
+        "One of the two accounts has been closed.",
+    )
 
 
 def _expire_if_due(request: MentorshipRequest) -> None:
@@ -536,6 +547,10 @@ def end_mentorship(
         mentorship.mentee_feedback, mentorship.mentee_rating = feedback, rating
     # A coordinator's reason is in the transition; their words are not either side's feedback.
     mentorship.save()
+    # Its open check-ins close with it: the hourly job must not call them "missed" afterwards.
+    CheckIn.objects.filter(mentorship=mentorship, status=CheckIn.Status.OPEN).update(
+        status=CheckIn.Status.CLOSED, closed_at=mentorship.ended_at
+    )
     for person in (mentorship.mentee, mentorship.mentor):
         if person.pk != by.pk:
             notify(
@@ -544,6 +559,29 @@ def end_mentorship(
                 context={"mentorship": mentorship, "by": by},
                 link=reverse("matching:mentorship", args=[mentorship.pk]),
             )
+    return mentorship
+
+
+@transaction.atomic
+def leave_feedback(*, mentorship: Mentorship, by: User, feedback: str, rating: int | None = None) -> Mentorship:
+    """Either side's feedback on a mentorship that has ended, whoever ended it; once per side.
+
+    Errors: ``not_your_mentorship`` (400) for anyone but the two, ``invalid_state`` (409)
+    while it is live (feedback goes with ending it), ``already_given`` (409) the second time,
+    ``bad_rating`` (400) outside 1-5.
+    """
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    _require(mentorship.involves(by), "not_your_mentorship", "Only the mentee and the mentor give feedback.",
+             conflict=False)  # fmt: skip
+    _require(mentorship.status != Mentorship.Status.ACTIVE, "invalid_state",
+             "Feedback is given when the mentorship ends.")  # fmt: skip
+    _require(rating is None or 1 <= rating <= 5, "bad_rating", "A rating is 1 to 5.", conflict=False)
+    side = "mentor" if by.pk == mentorship.mentor_id else "mentee"
+    _require(not getattr(mentorship, f"{side}_feedback") and getattr(mentorship, f"{side}_rating") is None,
+             "already_given", "You have already given your feedback on this mentorship.")  # fmt: skip
+    setattr(mentorship, f"{side}_feedback", feedback)
+    setattr(mentorship, f"{side}_rating", rating)
+    mentorship.save(update_fields=[f"{side}_feedback", f"{side}_rating"])
     return mentorship
 
 

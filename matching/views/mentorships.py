@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from matching import services
-from matching.forms import EndForm, GoalForm
+from matching.forms import EndForm, FeedbackForm, GoalForm
 from matching.models import Goal, Mentorship
 from matching.views.common import _is_htmx, _user
 
@@ -37,7 +37,15 @@ def _mentorship(request: HttpRequest, pk: int) -> Mentorship:
 def _mentorship_context(request: HttpRequest, mentorship: Mentorship, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     is_participant = mentorship.involves(user)
+    side = "mentee" if user.pk == mentorship.mentee_id else "mentor"
+    owes_feedback = (
+        is_participant
+        and mentorship.status != Mentorship.Status.ACTIVE
+        and not getattr(mentorship, f"{side}_feedback")
+        and getattr(mentorship, f"{side}_rating") is None
+    )
     return {
+        "feedback_form": FeedbackForm() if owes_feedback else None,
         "mentorship": mentorship,
         "other": mentorship.mentor if user.pk == mentorship.mentee_id else mentorship.mentee,
         "is_participant": is_participant,
@@ -131,6 +139,24 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The mentorship has ended. Thank you for your feedback.")
         return redirect("matching:mentorship", pk=pk)
     context = _mentorship_context(request, mentorship, end_form=form)
+    return render(request, "matching/mentorship.html", context, status=400)
+
+
+@require_POST
+@login_required
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """Either side's feedback once the mentorship has ended, e.g. the mentor's after the mentee ended it."""
+    mentorship = _mentorship(request, pk)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.leave_feedback(mentorship=mentorship, by=_user(request), **form.cleaned_data)
+        except services.RuleBroken as broken:
+            messages.error(request, broken.message)
+        else:
+            messages.success(request, "Thank you for your feedback.")
+        return redirect("matching:mentorship", pk=pk)
+    context = _mentorship_context(request, mentorship, end_form=EndForm(), feedback_form=form)
     return render(request, "matching/mentorship.html", context, status=400)
 
 
