@@ -143,7 +143,7 @@ def test_with_redis_down_ten_accepts_succeed_and_each_notification_is_sent_once_
 ) -> None:
     celery_processes.worker("worker", NOTIFICATION_SWEEP_GRACE="0")  # it lives through the outage
     make_coordinator()  # each accept also writes an approval_needed: each must be sent once too
-    mentor = make_mentor()
+    mentor = make_mentor(capacity=10)  # accepted requests awaiting approval hold places
     requests = [make_request(mentee=make_mentee(), mentor=mentor) for _ in range(10)]
     client = signed_in(mentor.user)
     private_redis.stop()

@@ -132,6 +132,10 @@ OPERATIONS = [
         {"mentee": 200, "mentor": 403, "coordinator": 403},
     ),
     Operation(
+        "feedback", "post", "/api/v1/mentorships/{mentorship}/feedback/", "ended",
+        {"mentee": 200, "mentor": 200, "coordinator": 403}, body={"feedback": "Thank you", "rating": 4},
+    ),
+    Operation(
         "goal list", "get", "/api/v1/mentorships/{mentorship}/goals/", "active",
         {"mentee": 200, "mentor": 200, "coordinator": 403},
     ),
