@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0010_coordinator_live_permissions'),
+        ('matching', '0011_cohort_publishing_in_batches'),
     ]
 
     operations = [
