@@ -527,6 +527,8 @@ class MentorProfile(ProfileBase):
         PHARMD = "pharmd", "PharmD"
         DPT = "dpt", "Physical therapist (DPT)"
         OTHER = "other", "Other health professional"
+        MEDICAL_STUDENT = "medical_student", "Medical student (near-peer mentor)"
+        RESIDENT = "resident", "Resident or fellow (near-peer mentor)"
 
     class Verification(models.TextChoices):
         UNVERIFIED = "unverified", "Awaiting verification"
@@ -545,6 +547,8 @@ class MentorProfile(ProfileBase):
         INTERNATIONAL = "international", "International students"
 
     PHYSICIAN_PROFESSIONS = frozenset({Profession.MD, Profession.DO, Profession.MBBS})
+    # Near-peer mentors mentor premed students only, in programs that offer it (MentoringPolicy.near_peer).
+    NEAR_PEER_PROFESSIONS = frozenset({Profession.MEDICAL_STUDENT, Profession.RESIDENT})
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
     profession = models.CharField(max_length=20, choices=Profession.choices, blank=True)

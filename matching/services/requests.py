@@ -155,6 +155,12 @@ def request_obstacle(*, mentee: User, mentor: User, program: Program | None = No
     return None
 
 
+def _check_near_peer(mentee: User, mentor: User, program: Program) -> None:
+    from matching.services.near_peer import check_pair  # the near-peer rule builds on this module
+
+    check_pair(mentee=mentee, mentor=mentor, program=program)
+
+
 @retry_on_conflict
 @transaction.atomic
 def create_request(
@@ -170,6 +176,7 @@ def create_request(
     score: float | None = None,
 ) -> MentorshipRequest:
     program = program or Program.objects.default()
+    _check_near_peer(mentee, mentor, program)
     _require(
         program.request_mode != Program.RequestMode.COORDINATOR,
         "coordinator_only",
@@ -459,6 +466,7 @@ def start_mentorship(*, request: MentorshipRequest, by: User) -> MentorshipReque
     """
     profile = MentorProfile.objects.select_for_update().get(user_id=request.mentor_id)
     _require(profile.free_places() > 0, "mentor_full", "The mentor has no room for another mentee.")
+    _check_near_peer(request.mentee, request.mentor, request.program)
     now = timezone.now()
     _transition(request, Status.MATCHED, by=by)
     if request.kind == Kind.LONG_TERM and request.program.withdraw_other_long_term_requests:

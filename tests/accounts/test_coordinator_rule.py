@@ -69,7 +69,26 @@ def world() -> dict[str, Any]:
     )
     run_cohort(run.pk)
     run.refresh_from_db()
+    live_mentorship_rows(mentorship)
     return {"coordinator": coordinator, "mentorship": mentorship, "run": run}
+
+
+def live_mentorship_rows(mentorship: Mentorship) -> None:
+    """A mentoring policy, a meeting, a circle and a report (the agreement comes with the mentorship)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from matching.models import Circle, MentoringPolicy
+    from matching.services import meetings, messages
+
+    MentoringPolicy.objects.create(program=mentorship.program)
+    Circle.objects.create(program=mentorship.program, mentor=mentorship.mentor, name="Circle")
+    meetings.propose_meeting(mentorship=mentorship, by=mentorship.mentee,
+                             start=timezone.now() + datetime.timedelta(days=2))  # fmt: skip
+    conversation = messages.conversation_of(mentorship)
+    rude = messages.post_message(conversation=conversation, by=mentorship.mentor, body="Rude")
+    messages.report(conversation=conversation, by=mentorship.mentee, message=rude, reason="Rude")
 
 
 # --- The rule ---------------------------------------------------------------------------------

@@ -191,3 +191,37 @@ def test_circles_only_where_the_program_offers_group_mentoring() -> None:
     with pytest.raises(RuleBroken) as off:
         circles.create_circle(mentor=mentor.user, name="Circle")
     assert off.value.code == "no_group_mentoring"
+
+
+# --- Near-peer mentoring ----------------------------------------------------------------------
+
+
+def test_near_peer_mentors_mentor_premeds_only_where_the_program_offers_it() -> None:
+    student_mentor = make_mentor(profession="medical_student", capacity=3)
+    premed = make_mentee(stage="undergraduate")
+    with pytest.raises(RuleBroken) as off:
+        make_request(mentee=premed, mentor=student_mentor)
+    assert off.value.code == "near_peer_off"
+    MentoringPolicy.objects.create(program=Program.objects.default(), near_peer=True)
+    mentorship = make_mentorship(mentee=premed, mentor=student_mentor)
+    assert mentorship.status == "active"
+    with pytest.raises(RuleBroken) as not_premed:
+        make_request(mentee=make_mentee(stage="ms2"), mentor=student_mentor)
+    assert not_premed.value.code == "near_peer_premeds_only"
+    # Physicians mentor anyone, whatever the option.
+    assert make_request(mentee=make_mentee(stage="ms2"), mentor=make_mentor()).status == "pending"
+
+
+def test_a_program_turning_near_peer_off_stops_pending_near_peer_matches() -> None:
+    policy = MentoringPolicy.objects.create(program=Program.objects.default(), near_peer=True)
+    resident_mentor = make_mentor(profession="resident")
+    request = make_request(mentee=make_mentee(stage="gap_year"), mentor=resident_mentor)
+    policy.near_peer = False
+    policy.save()
+    from matching.services.requests import accept_request, approve_request
+
+    accepted = accept_request(request=request, by=resident_mentor.user)
+    with pytest.raises(RuleBroken) as off:
+        approve_request(request=accepted, by=make_coordinator())
+    assert off.value.code == "near_peer_off"
+    assert not Mentorship.objects.filter(mentor=resident_mentor.user).exists()
