@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from matching import urls as matching_urls
 from matching.api import agreements as agreements_api
+from matching.api import circles as circles_api
 from matching.api import directory as directory_api
 from matching.api import followup as followup_api
 from matching.api import meetings as meetings_api
@@ -25,6 +26,7 @@ router.register("mentorships", mentorships_api.MentorshipViewSet, basename="ment
 router.register("notifications", followup_api.NotificationViewSet, basename="notification")
 router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
 router.register("messages", messages_api.MessageViewSet, basename="message")
+router.register("circles", circles_api.CircleViewSet, basename="circle")
 
 # The live mentorship (issue 16): nested under a mentorship, before the router's own routes.
 live_mentorship_urlpatterns: list[URLPattern | URLResolver] = [

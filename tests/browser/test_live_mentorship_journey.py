@@ -23,6 +23,7 @@ from accounts.models import AuditEvent
 from matching.models import Meeting, Mentorship, Notification
 from matching.services.notifications import deliver
 from tests.browser.conftest import Shot, expect, screenshot_taker
+from tests.browser.test_admin_accessibility import describe, violations
 from tests.factories import PASSWORD, make_coordinator, make_mentee, make_mentor, make_mentorship
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -30,7 +31,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def shot() -> Shot:
-    return screenshot_taker("live-mentorship")
+    """Photograph every page at desktop and phone width, and check it with axe-core first."""
+    take = screenshot_taker("live-mentorship")
+
+    def checked(page: Any, name: str) -> None:
+        found = violations(page)
+        assert not found, f"{name}:\n{describe(found)}"
+        take(page, name)
+
+    return checked
 
 
 def log_in(page: Any, email: str) -> None:

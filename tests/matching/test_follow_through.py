@@ -225,3 +225,25 @@ def test_a_program_turning_near_peer_off_stops_pending_near_peer_matches() -> No
         approve_request(request=accepted, by=make_coordinator())
     assert off.value.code == "near_peer_off"
     assert not Mentorship.objects.filter(mentor=resident_mentor.user).exists()
+
+
+def test_circles_through_the_api() -> None:
+    MentoringPolicy.objects.create(program=Program.objects.default(), group_mentoring=True, group_max_mentees=2)
+    mentor = make_mentor(capacity=3)
+    first, second, third = (make_mentorship(mentor=mentor) for _ in range(3))
+    api = client_for(mentor.user)
+    made = api.post("/api/v1/circles/", {"name": "Premed circle"}, format="json")
+    assert made.status_code == 201
+    url = f"/api/v1/circles/{made.json()['id']}/members/"
+    for mentorship in (first, second):
+        assert api.post(url, {"mentorship": mentorship.pk}, format="json").status_code == 200
+    full = api.post(url, {"mentorship": third.pk}, format="json")
+    assert full.status_code == 409 and full.json()["code"] == "circle_full"
+    seen = client_for(first.mentee).get("/api/v1/circles/").json()["results"]
+    assert [c["members"] for c in seen] == [[first.pk, second.pk]] or sorted(seen[0]["members"]) == sorted(
+        [first.pk, second.pk]
+    )
+    outsider = client_for(third.mentee)
+    assert outsider.get(f"/api/v1/circles/{made.json()['id']}/").status_code == 404
+    assert outsider.post(url, {"mentorship": third.pk}, format="json").status_code == 404
+    assert client_for(first.mentee).post(url, {"mentorship": first.pk}, format="json").status_code == 404
