@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_coordinators_are_the_group'),
+        ('accounts', '0008_program_matching_attributes_off'),
     ]
 
     operations = [
