@@ -13,6 +13,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -44,7 +45,59 @@ from matching.scoring.components import COMPONENTS, DEFAULT_WEIGHTS
 SAFE_LOOKUP_SUFFIXES = frozenset({"exact", "isnull", "isempty", "id__exact", "gte", "lt", "year", "month", "day"})
 
 
-class AllowListAdmin(admin.ModelAdmin):
+# Identity is never an eligibility filter (PRODUCT §5, docs/privacy.md): no list filter,
+# search or query-string lookup may touch a background answer, a comfort preference or a
+# preferred group, whatever an admin declares. Any path with one of these parts is refused.
+IDENTITY_PARTS = frozenset({"background", "comfort_preferences", "preferred_groups", "value", "attribute"})
+# The Background admin lists answers shared with coordinators; it may narrow by visibility
+# (who may see a row), never by which attribute or value a row holds.
+IDENTITY_MODELS = frozenset({"accounts.background"})
+
+
+def is_identity_path(model: type[Any], path: str) -> bool:
+    """Whether a lookup path (``user__background__value``, ``comfort_preferences__has_key``)
+    reaches a background answer, a comfort preference or a preferred group of ``model``."""
+    parts = path.lstrip("^=@").split("__")
+    if model._meta.label_lower in IDENTITY_MODELS and parts[0] != "visibility":
+        return parts[0] not in {"user", "id", "pk"} or any(part in IDENTITY_PARTS for part in parts)
+    return any(part in IDENTITY_PARTS for part in parts)
+
+
+class IdentityGuardAdmin(admin.ModelAdmin):
+    """Refuses any changelist filter, search or lookup on identity (``IDENTITY_PARTS``).
+
+    At run time a query-string lookup on identity is refused with 400, even if a list
+    filter names it; at start-up (``manage.py check``) an admin declaring such a list
+    filter or search field is an error, ``accounts.E011``.
+    """
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if is_identity_path(self.model, lookup):
+            return False
+        return bool(super().lookup_allowed(lookup, value, request))  # type: ignore[call-arg]
+
+    def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
+        errors = list(super().check(**kwargs))
+        declared = [item[0] if isinstance(item, list | tuple) else item for item in self.list_filter]
+        paths = [spec for spec in declared if isinstance(spec, str)]
+        paths += [
+            str(spec.parameter_name) for spec in declared if isinstance(spec, type) and hasattr(spec, "parameter_name")
+        ]
+        paths += list(self.search_fields)
+        for lookup in paths:
+            if is_identity_path(self.model, lookup):
+                errors.append(
+                    checks.Error(
+                        f"{type(self).__name__} filters or searches on identity ({lookup!r}): identity is never an "
+                        "eligibility filter (docs/privacy.md).",
+                        obj=type(self),
+                        id="accounts.E011",
+                    )
+                )
+        return errors
+
+
+class AllowListAdmin(IdentityGuardAdmin):
     """A ModelAdmin whose list may be narrowed only by what it declares.
 
     Django lets any local field (``?password__startswith=``) and a field one relation away
@@ -73,6 +126,8 @@ class AllowListAdmin(admin.ModelAdmin):
         return paths
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if is_identity_path(self.model, lookup):
+            return False
         for allowed in self.allowed_lookup_paths(request):
             if lookup == allowed:
                 return True
@@ -203,7 +258,20 @@ class ProgramSettingsForm(forms.ModelForm):
             "request_expiry_days",
             "checkin_cadence_days",
             "withdraw_other_long_term_requests",
+            "matching_attributes_off",
         ]
+        widgets = {"matching_attributes_off": forms.CheckboxSelectMultiple}
+
+    matching_attributes_off = forms.MultipleChoiceField(
+        label="Not used for matching",
+        choices=Background.Attribute.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ticked attributes count for nobody's match in this program: neither mentees' comfort "
+        "preferences nor mentors' preferred groups on them, nor people's answers. Use it where the law or "
+        "policy forbids using e.g. race or its proxies in program operations. People still see the question, "
+        "and their forms say the program does not use it.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -280,6 +348,14 @@ class ProgramAdmin(CoordinatorAdmin, AllowListAdmin):
             },
         ),
         (
+            "Identity-based matching",
+            {
+                "fields": ("matching_attributes_off",),
+                "description": "Background answers never filter anyone out for coordinators, and only what people "
+                "show to everyone is ever named. Here the program can switch any attribute off for matching.",
+            },
+        ),
+        (
             "Matching weights",
             {
                 "fields": tuple(weight_field(name) for name in COMPONENTS),
@@ -321,6 +397,7 @@ SETTINGS_AUDITED = (
     "checkin_cadence_days",
     "withdraw_other_long_term_requests",
     "weights",
+    "matching_attributes_off",
 )
 
 
@@ -534,7 +611,8 @@ class BackgroundAdmin(CoordinatorAdmin, AllowListAdmin):
     """
 
     list_display = ["user", "attribute", "shown_value", "visibility"]
-    list_filter = ["attribute", "visibility"]
+    # Never by attribute or value: identity is not an eligibility filter (IdentityGuardAdmin).
+    list_filter = ["visibility"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
 

@@ -29,6 +29,7 @@ from accounts.models import (
     Membership,
     MenteeProfile,
     MentorProfile,
+    Program,
     Specialty,
     Topic,
     User,
@@ -511,7 +512,9 @@ class MentorMentoringForm(ProfileStepForm):
     preferred_groups = checkboxes(
         [(value, label[:1].upper() + label[1:]) for value, label in PREFERENCE_GROUP_NAMES.items()],
         label="Who you especially want to mentor",
-        help_text="Mentees from these groups get a small boost in your suggestions.",
+        help_text="Only you and coordinators see this. Mentees from these groups get a small boost in your "
+        "suggestions when they show the group to everyone, and in coordinators' matching when they show it to "
+        "coordinators; mentees never see it, and it never moves their directory.",
     )
 
     class Meta:
@@ -543,6 +546,20 @@ class MentorMentoringForm(ProfileStepForm):
             "bio": forms.Textarea({"rows": 4}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        notes = []
+        for program in Program.objects.filter(memberships__user=self.user).distinct().order_by("name"):
+            off = set(program.matching_attributes_off or [])
+            groups = [
+                str(label) for value, label in self.fields["preferred_groups"].choices
+                if ("gender_identity" if value == "women" else value) in off
+            ]  # fmt: skip
+            if groups:
+                notes.append(f"{program.name} does not use these for matching: {', '.join(groups)}.")
+        if notes:
+            self.fields["preferred_groups"].help_text += " " + " ".join(notes)
+
     def clean_paused_until(self) -> datetime.date | None:
         paused_until = self.cleaned_data["paused_until"]
         if paused_until and paused_until <= timezone.localdate():
@@ -564,10 +581,51 @@ BACKGROUND_QUESTIONS = {
     Background.Attribute.INTERNATIONAL: "Are you an international student or graduate?",
 }
 VISIBILITY_HELP = {
-    Background.Visibility.PRIVATE: "used for matching only, never shown to anyone.",
-    Background.Visibility.COORDINATORS: "shown to the program's coordinators, who may use it to find you a good match.",
-    Background.Visibility.EVERYONE: "shown on your profile page to every signed-in member of the program.",
+    Background.Visibility.PRIVATE: "only you see it, and it counts only in what you see (your own ranking).",
+    Background.Visibility.COORDINATORS: "coordinators see it, and it also counts when they match people; "
+    "mentors and mentees never see it and it never moves what they read.",
+    Background.Visibility.EVERYONE: "everyone in the program sees it; it counts everywhere and may be named "
+    "in match reasons.",
 }
+# Said at the point of choice: what showing an answer to everyone does for the other side.
+# "women" is the one group not named like its attribute.
+WHO_FINDS_YOU = {
+    Background.Attribute.GENDER_IDENTITY: "a woman mentor",
+    Background.Attribute.RACE_ETHNICITY: "a mentor who shares their race or ethnicity",
+    Background.Attribute.FIRST_GENERATION: "a first-generation mentor",
+    Background.Attribute.URM: "a mentor under-represented in medicine",
+    Background.Attribute.LGBTQ: "an LGBTQ+ mentor",
+    Background.Attribute.DISABILITY: "a mentor with lived experience of disability",
+    Background.Attribute.RURAL: "a mentor with a rural background",
+    Background.Attribute.INTERNATIONAL: "a mentor with an international background",
+}
+WHO_SUGGESTS_YOU = {
+    Background.Attribute.GENDER_IDENTITY: "women",
+    Background.Attribute.FIRST_GENERATION: "first-generation students",
+    Background.Attribute.URM: "students under-represented in medicine",
+    Background.Attribute.LGBTQ: "LGBTQ+ students",
+    Background.Attribute.DISABILITY: "students with disabilities",
+    Background.Attribute.RURAL: "students from rural backgrounds",
+    Background.Attribute.INTERNATIONAL: "international students",
+}
+
+
+def visibility_help(attribute: str, *, mentee: bool, off_in: list[str]) -> str:
+    """What choosing who sees ``attribute`` does, said where it is chosen."""
+    if off_in:
+        return f"{' and '.join(off_in)} does not use this for matching: it counts in nobody's match."
+    if not mentee:
+        return (
+            f"Mentees looking for {WHO_FINDS_YOU[Background.Attribute(attribute)]} will find you only if you "
+            "show this to everyone; coordinators' matching counts it if you show it to them."
+        )
+    group = WHO_SUGGESTS_YOU.get(Background.Attribute(attribute))
+    if group is None:
+        return "Only you and the people you show it to see it. Your own ranking of mentors counts it either way."
+    return (
+        f"Mentors who especially want to mentor {group} see you among their suggestions only if you show this "
+        "to everyone. Your own ranking of mentors counts it either way."
+    )
 
 
 class BackgroundForm(forms.Form):
@@ -578,16 +636,19 @@ class BackgroundForm(forms.Form):
         self.user = user
         self.with_comfort = comfort is not None
         existing = {row.attribute: row for row in Background.objects.filter(user=user)}
+        programs = list(Program.objects.filter(memberships__user=user).distinct().order_by("name"))
         for attribute in Background.Attribute:
             row = existing.get(attribute.value)
+            off_in = [p.name for p in programs if attribute.value in (p.matching_attributes_off or [])]
             self.fields[attribute.value] = self._value_field(attribute, row)
-            # Not required: a missing choice means the safe default (private; doesn't matter).
+            # Not required: a missing choice means the safe default (only me; doesn't matter).
             self.fields[f"{attribute.value}_visibility"] = forms.TypedChoiceField(
                 label="Who may see this",
                 choices=Background.Visibility.choices,
                 initial=row.visibility if row else Background.Visibility.PRIVATE,
                 required=False,
                 empty_value=Background.Visibility.PRIVATE,
+                help_text=visibility_help(attribute.value, mentee=comfort is not None, off_in=off_in),
             )
             if comfort is not None:
                 self.fields[f"{attribute.value}_importance"] = forms.TypedChoiceField(
@@ -596,6 +657,9 @@ class BackgroundForm(forms.Form):
                     initial=comfort.get(attribute.value, Importance.NONE),
                     required=False,
                     empty_value=Importance.NONE,
+                    help_text=f"{' and '.join(off_in)} does not use this for matching."
+                    if off_in
+                    else "Only you and coordinators see this. Mentors count only what they show to everyone.",
                 )
         for field in self.fields.values():
             field.show_optional = False  # type: ignore[attr-defined]  # the whole step is optional

@@ -671,9 +671,10 @@ class Background(models.Model):
         INTERNATIONAL = "international", "International"
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "Private — used for matching only"
-        COORDINATORS = "coordinators", "Program coordinators"
-        EVERYONE = "everyone", "Everyone in the program"
+        # What each level does (docs/privacy.md): an answer counts only where it may be seen.
+        PRIVATE = "private", "Only me — counts only in what I see"
+        COORDINATORS = "coordinators", "Coordinators — also counts when coordinators match people"
+        EVERYONE = "everyone", "Everyone — counts everywhere and may be named"
 
     class Gender(models.TextChoices):
         WOMAN = "woman", "Woman"

@@ -272,7 +272,7 @@ def test_completeness_reaches_100_after_every_step() -> None:
 
 def test_background_step_explains_visibility_and_defaults_to_private() -> None:
     html = signed_in(make_mentee().user).get(step_url("background")).content.decode()
-    assert "Used for matching only, never shown to anyone." in html
+    assert "it counts only in what you see: your own ranking of mentors" in html
     assert '<option value="private" selected>' in html
 
 
@@ -582,7 +582,7 @@ def test_owner_sees_their_own_private_answers_marked_private() -> None:
     give_background(mentee.user, "rural", True, "private")
     html = signed_in(mentee.user).get(person_url(mentee.user)).content.decode()
     assert "Rural background" in html
-    assert "Private — used for matching only" in html
+    assert "Only me — counts only in what I see" in html
 
 
 # --- allauth's pages in the site's layout -----------------------------------------------------
