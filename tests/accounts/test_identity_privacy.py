@@ -211,8 +211,8 @@ def test_a_requests_score_is_shown_only_to_the_mentee_who_sent_it() -> None:
 
 # --- The data migration -------------------------------------------------------------------------
 
-BEFORE = ("accounts", "0008_program_matching_attributes_off")
-AFTER = ("accounts", "0009_visibility_levels_say_what_they_do")
+BEFORE = ("accounts", "0009_near_peer_professions")
+AFTER = ("accounts", "0010_visibility_levels_say_what_they_do")
 
 
 # serialized_rollback: the flush after the test would drop the taxonomy and program rows.

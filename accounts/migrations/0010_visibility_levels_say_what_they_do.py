@@ -67,7 +67,7 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0008_program_matching_attributes_off"),
+        ("accounts", "0009_near_peer_professions"),
     ]
 
     operations = [
