@@ -110,7 +110,7 @@ def _context(request: HttpRequest, meeting: Meeting, **extra: Any) -> dict[str, 
         "mentorship": mentorship,
         "others": _others(meeting.participants(), user),
         "can_answer": meeting.status == Meeting.Status.PROPOSED and meeting.proposed_by_id != user.pk,
-        "can_change": meeting.is_live,
+        "can_change": meeting.is_live and not started,
         "can_log": started
         and meeting.status in (Meeting.Status.ACCEPTED, Meeting.Status.HELD, Meeting.Status.NOT_HELD),
         "my_log": mine,

@@ -133,3 +133,20 @@ def test_calendar_page_shows_and_renews_the_feed_address() -> None:
     assert b"/calendar/" in first.content
     client.post("/calendar/")
     assert client.get("/calendar/").content != first.content
+
+
+def test_a_meeting_whose_time_has_come_is_logged_not_moved() -> None:
+    mentorship = live_pair()
+    now = datetime.datetime.now(UTC)
+    meeting = meetings.propose_meeting(mentorship=mentorship, by=mentorship.mentee,
+                                       start=now + datetime.timedelta(hours=1))  # fmt: skip
+    meetings.accept_meeting(meeting=meeting, by=mentorship.mentor)
+    client = signed_in(mentorship.mentee)
+    assert b"Propose another time" in client.get(f"/meetings/{meeting.pk}/").content
+    Meeting.objects.filter(pk=meeting.pk).update(start=now - datetime.timedelta(hours=2))
+    page = client.get(f"/meetings/{meeting.pk}/").content
+    assert b"Did it happen?" in page and b"Propose another time" not in page
+    client.post(f"/meetings/{meeting.pk}/log/", {"held": "yes", "notes": "Good talk"})
+    meeting.refresh_from_db()
+    assert meeting.status == "held"
+    assert b"1</strong> meeting held" in client.get(f"/mentorships/{mentorship.pk}/").content
