@@ -306,6 +306,7 @@ class MentorshipSerializer(serializers.ModelSerializer):
     )
     mentee = serializers.SerializerMethodField()
     mentor = serializers.SerializerMethodField()
+    at_risk = serializers.SerializerMethodField()
     goals = GoalSerializer(many=True, read_only=True)
 
     class Meta:
@@ -327,6 +328,17 @@ class MentorshipSerializer(serializers.ModelSerializer):
             "goals",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.BooleanField(
+            help_text="Flagged for a coordinator's attention. Participants do not see a flag raised only by a "
+            "check-in concern, which is for coordinators only."
+        )
+    )
+    def get_at_risk(self, mentorship: Mentorship) -> bool:
+        if is_coordinator(self.context["request"].user):
+            return mentorship.at_risk
+        return mentorship.at_risk_shown
 
     @extend_schema_field(ContactSerializer)
     def get_mentee(self, mentorship: Mentorship) -> dict[str, Any]:

@@ -217,6 +217,11 @@ class Mentorship(StateMachineMixin):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     at_risk = models.BooleanField(default=False, db_index=True)
+    at_risk_shared = models.BooleanField(
+        default=True,
+        help_text="Whether the mentee and mentor may see the at-risk flag: not while only a concern raised it, "
+        "since a concern is for coordinators only.",
+    )
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
@@ -266,6 +271,11 @@ class Mentorship(StateMachineMixin):
 
     def involves(self, user: User) -> bool:
         return user.pk in (self.mentee_id, self.mentor_id)
+
+    @property
+    def at_risk_shown(self) -> bool:
+        """The at-risk flag as the mentee and mentor see it: hidden while only a confidential concern raised it."""
+        return self.at_risk and self.at_risk_shared
 
 
 class Goal(models.Model):

@@ -122,16 +122,26 @@ def answer_checkin(
     if rating <= LOW_RATING:
         mark_at_risk(mentorship=mentorship, reason=f"A check-in was rated {rating} out of 5.")
     elif concern.strip():
-        mark_at_risk(mentorship=mentorship, reason="A concern was raised in a check-in.")
+        # A concern is for coordinators only: the other side must not learn of it, not even as a flag.
+        mark_at_risk(mentorship=mentorship, reason="A concern was raised in a check-in.", confidential=True)
     return response
 
 
-def mark_at_risk(*, mentorship: Mentorship, reason: str) -> bool:
-    """Flag the mentorship and alert coordinators, once until it is cleared."""
-    updated = Mentorship.objects.filter(pk=mentorship.pk, at_risk=False).update(at_risk=True)
+def mark_at_risk(*, mentorship: Mentorship, reason: str, confidential: bool = False) -> bool:
+    """Flag the mentorship and alert coordinators, once until it is cleared.
+
+    ``confidential``: the cause is for coordinators only (a check-in concern), so the
+    participants do not see the flag (``Mentorship.at_risk_shown``) until a cause they may
+    know raises it too.
+    """
+    flagged = Mentorship.objects.filter(pk=mentorship.pk)
+    updated = flagged.filter(at_risk=False).update(at_risk=True, at_risk_shared=not confidential)
     if not updated:
+        if not confidential and flagged.filter(at_risk_shared=False).update(at_risk_shared=True):
+            mentorship.at_risk_shared = True
         return False
     mentorship.at_risk = True
+    mentorship.at_risk_shared = not confidential
     notify_all(
         recipients=coordinators(),
         kind=Notification.Kind.AT_RISK,
