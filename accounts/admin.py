@@ -74,7 +74,7 @@ class IdentityGuardAdmin(admin.ModelAdmin):
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         if is_identity_path(self.model, lookup):
             return False
-        return bool(super().lookup_allowed(lookup, value, request))  # type: ignore[call-arg]
+        return bool(super().lookup_allowed(lookup, value, request))  # type: ignore[arg-type]
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         errors = list(super().check(**kwargs))

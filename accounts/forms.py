@@ -552,7 +552,7 @@ class MentorMentoringForm(ProfileStepForm):
         for program in Program.objects.filter(memberships__user=self.user).distinct().order_by("name"):
             off = set(program.matching_attributes_off or [])
             groups = [
-                str(label) for value, label in self.fields["preferred_groups"].choices
+                label[:1].upper() + label[1:] for value, label in PREFERENCE_GROUP_NAMES.items()
                 if ("gender_identity" if value == "women" else value) in off
             ]  # fmt: skip
             if groups:
