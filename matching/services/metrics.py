@@ -7,9 +7,9 @@ median over a group.
 Equity figures follow two rules (PRODUCT §4, §8 "sensitive attributes minimised"):
 
 - Only background attributes their owners shared with coordinators or with everyone are
-  counted. A *private* attribute is "used for matching only", so it is left out even of
-  aggregates: the safe reading, and the one that keeps the view's contents identical to
-  what a coordinator could already see in the Background admin.
+  counted. An *only me* (``private``) answer counts only in what its owner sees
+  (docs/privacy.md), so it is left out of aggregates too: the view's contents stay
+  identical to what a coordinator could already see in the Background admin.
 - A group of fewer than ``MIN_GROUP_SIZE`` people is suppressed, and so is any single
   figure that rests on fewer than ``MIN_GROUP_SIZE`` people (a median over two people is
   two people's numbers).
