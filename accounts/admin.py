@@ -534,8 +534,16 @@ class MentorProfileAdmin(CoordinatorAdmin, AllowListAdmin):
 
     def verify_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         profile = self._profile_to_decide(request, object_id)
+        change_url = reverse("admin:accounts_mentorprofile_change", args=[profile.pk])
         if request.method != "POST":
-            return redirect(reverse("admin:accounts_mentorprofile_change", args=[profile.pk]))
+            return redirect(change_url)
+        if not confirmed(request):
+            return confirm_page(
+                request, self.admin_site, title="Verify this mentor?", back_label=str(profile.user),
+                intro="You checked the NPI and the licence. Verifying makes this mentor visible to mentees.",
+                summary=_mentor_summary(profile), consequence=f"{profile.user} gets an e-mail and appears in the "
+                "directory at once.", button="Yes, verify and notify", cancel_url=change_url,
+            )  # fmt: skip
         assert isinstance(request.user, User)
         verify_mentor(profile=profile, by=request.user)
         self.message_user(request, f"{profile.user} is verified and was notified.", messages.SUCCESS)
@@ -574,11 +582,23 @@ class MentorProfileAdmin(CoordinatorAdmin, AllowListAdmin):
         return TemplateResponse(request, "admin/accounts/mentorprofile/reject_with_reason.html", context)
 
     @admin.action(description="Verify selected mentors", permissions=["change"])
-    def verify_mentors(self, request: HttpRequest, queryset: QuerySet[MentorProfile]) -> None:
+    def verify_mentors(self, request: HttpRequest, queryset: QuerySet[MentorProfile]) -> TemplateResponse | None:
+        if not confirmed(request):
+            people = list(queryset.select_related("user", "specialty"))
+            return confirm_page(
+                request, self.admin_site, title=f"Verify {len(people)} mentor{'s' if len(people) != 1 else ''}?",
+                intro="Verifying makes these mentors visible to mentees.", items_heading="Mentors",
+                items=[f"{p.user.get_full_name() or p.user.email} ({p.user.email}), NPI {p.npi or 'not given'}, "
+                       f"{p.specialty or 'no specialty'}" for p in people],
+                consequence=f"Each of the {len(people)} gets an e-mail and appears in the directory at once.",
+                button="Yes, verify and notify", hidden=selection(request, "verify_mentors", queryset),
+                cancel_url=reverse("admin:accounts_mentorprofile_changelist"), back_label="Mentor profiles",
+            )  # fmt: skip
         assert isinstance(request.user, User)
         for profile in queryset:
             verify_mentor(profile=profile, by=request.user)
         self.message_user(request, f"Verified {len(queryset)} mentor(s); each was notified.", messages.SUCCESS)
+        return None
 
     @admin.action(description="Reject selected mentors, with a reason…", permissions=["change"])
     def reject_with_reason(self, request: HttpRequest, queryset: QuerySet[MentorProfile]) -> TemplateResponse | None:
@@ -601,6 +621,50 @@ class MentorProfileAdmin(CoordinatorAdmin, AllowListAdmin):
 
 
 STANDARD_REJECTION = "Credentials could not be verified."
+
+
+def confirm_page(
+    request: HttpRequest,
+    site: admin.AdminSite,
+    *,
+    title: str,
+    intro: str,
+    consequence: str,
+    button: str,
+    cancel_url: str,
+    back_label: str,
+    items: list[str] | None = None,
+    items_heading: str = "",
+    summary: list[tuple[str, object]] | None = None,
+    hidden: list[tuple[str, object]] | None = None,
+    action_url: str = "",
+) -> TemplateResponse:
+    """The page shown before an action that cannot be undone (verify, approve, publish): what it
+    does, to whom and what it sends, with the same POST again plus ``confirmed=yes`` to go ahead."""
+    context = {
+        **site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "consequence": consequence,
+        "button": button,
+        "cancel_url": cancel_url,
+        "back_label": back_label,
+        "items": items or [],
+        "items_heading": items_heading,
+        "summary": summary or [],
+        "hidden": hidden or [],
+        "action_url": action_url or request.get_full_path(),
+    }
+    return TemplateResponse(request, "admin/confirm_action.html", context)
+
+
+def confirmed(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("confirmed") == "yes"
+
+
+def selection(request: HttpRequest, action: str, queryset: QuerySet[Any]) -> list[tuple[str, object]]:
+    """The hidden fields that repeat an admin action on the same selection."""
+    return [("action", action), *((helpers.ACTION_CHECKBOX_NAME, pk) for pk in queryset.values_list("pk", flat=True))]
 
 
 @admin.register(Background)
@@ -680,3 +744,13 @@ class AuditEventAdmin(CoordinatorAdmin, AllowListAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _mentor_summary(profile: MentorProfile) -> list[tuple[str, object]]:
+    return [
+        ("Mentor", f"{profile.user.get_full_name()} ({profile.user.email})"),
+        ("NPI", profile.npi or "not given"),
+        ("Licence", f"{profile.license_state} {profile.license_number}".strip() or "not given"),
+        ("Specialty", profile.specialty or "not given"),
+        ("Institution", profile.institution or "not given"),
+    ]

@@ -21,5 +21,5 @@ class NotificationsReadOnArrivalMiddleware:
         user = getattr(request, "user", None)
         # Before the view runs, so the page's own unread badge is already right.
         if request.method == "GET" and user is not None and user.is_authenticated:
-            mark_read(user=user, link=request.path)  # type: ignore[arg-type]
+            mark_read(user=user, link=request.path)
         return self.get_response(request)

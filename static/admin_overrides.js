@@ -25,10 +25,52 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  /* The single-select Select2 box (role="combobox") is named by the select's label too. */
+  function labelComboboxes(root) {
+    root.querySelectorAll(".select2-container .select2-selection[role=combobox]").forEach(function (box) {
+      if (box.hasAttribute("aria-label") || box.hasAttribute("aria-labelledby")) {
+        return;
+      }
+      var name = labelFor(box.closest(".select2-container"));
+      if (name) {
+        box.setAttribute("aria-label", name);
+      }
+    });
+  }
+
+  /* The filter_horizontal widget's help icons are plain spans: an aria-label is not allowed
+     on them (axe aria-prohibited-attr); their text is the help itself, kept as a title. */
+  function fixHelpIcons(root) {
+    root.querySelectorAll(".help-tooltip[aria-label]").forEach(function (icon) {
+      if (!icon.getAttribute("role")) {
+        icon.setAttribute("title", icon.getAttribute("title") || icon.getAttribute("aria-label"));
+        icon.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  /* A split date and time field has one label for two boxes: name each box. */
+  function labelSplitDateTimes(root) {
+    root.querySelectorAll("p.datetime input[id$='_0'], p.datetime input[id$='_1']").forEach(function (input) {
+      if (input.hasAttribute("aria-label")) {
+        return;
+      }
+      var label = document.querySelector('label[for="' + input.id.replace(/_[01]$/, "_0") + '"]') ||
+        document.querySelector('label[for="' + input.id.replace(/_[01]$/, "") + '"]');
+      var name = label ? label.textContent.replace(/:\s*$/, "").trim() : "";
+      input.setAttribute("aria-label", (name ? name + ", " : "") + (/_0$/.test(input.id) ? "date" : "time"));
+    });
+  }
+
+  function fixAll() {
     labelSearchBoxes(document);
-    new MutationObserver(function () {
-      labelSearchBoxes(document);
-    }).observe(document.body, { childList: true, subtree: true });
+    labelComboboxes(document);
+    fixHelpIcons(document);
+    labelSplitDateTimes(document);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    fixAll();
+    new MutationObserver(fixAll).observe(document.body, { childList: true, subtree: true });
   });
 })();

@@ -24,7 +24,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from accounts.admin import AllowListAdmin
+from accounts.admin import AllowListAdmin, confirm_page, confirmed
 from accounts.models import MenteeProfile, Program, Specialty, User
 from accounts.permissions import CoordinatorAdmin, is_coordinator
 from matching.models import CohortPair, CohortRun
@@ -236,9 +236,26 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(back)
 
+    def _confirm_publish(self, request: HttpRequest, run: CohortRun, review: str) -> HttpResponse:
+        live, pairs, summary = _publish_summary(run)
+        what = (
+            f"{pairs} mentorship{'s' if pairs != 1 else ''}" if live else f"{pairs} request{'s' if pairs != 1 else ''}"
+        )
+        return confirm_page(
+            request, self.admin_site, title=f"Publish cohort match #{run.pk}?", back_label=f"Cohort match #{run.pk}",
+            intro=("Publishing starts every proposed mentorship at once." if live else
+                   "Publishing sends each mentor a request on the mentee's behalf."),
+            summary=summary, cancel_url=review, button=f"Yes, publish: {'start' if live else 'send'} {what}",
+            consequence=(f"{what.capitalize()} start{'s' if pairs == 1 else ''} and both sides of each get an "
+                         "introduction by e-mail." if live else f"{what.capitalize()} go out to mentors by e-mail."),
+        )  # fmt: skip
+
     def publish_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         run = self._run(request, run_id)
         already = run.status in (Status.PUBLISHING, Status.PUBLISHED)
+        review = reverse("admin:matching_cohortrun_review", args=[run.pk])
+        if not already and not confirmed(request):
+            return self._confirm_publish(request, run, review)
         try:
             run = cohort.start_publishing(run=run, by=request.user)  # type: ignore[arg-type]
         except RuleBroken as broken:
@@ -304,6 +321,21 @@ def _start(run: CohortRun) -> None:
             )
 
     transaction.on_commit(enqueue)
+
+
+def _publish_summary(run: CohortRun) -> tuple[bool, int, list[tuple[str, object]]]:
+    report = run.report or {}
+    pairs = run.pairs.count()
+    live = cohort.publishes_mentorships(run.program)
+    summary: list[tuple[str, object]] = [
+        ("Pairs", pairs),
+        ("Unmatched mentees", len(report.get("unmatched", []))),
+        ("Mean score", report.get("mean_score", "—")),
+        ("Lowest score", report.get("lowest_score", "—")),
+        ("Edited by hand", "yes" if report.get("edited") else "no"),
+        ("E-mails sent", 2 * pairs if live else pairs),
+    ]
+    return live, pairs, summary
 
 
 def _publish(run: CohortRun) -> None:

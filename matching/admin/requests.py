@@ -11,8 +11,10 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
-from accounts.admin import AllowListAdmin
+from accounts.admin import AllowListAdmin, confirm_page, confirmed, selection
 from accounts.permissions import CoordinatorAdmin
 from matching import services
 from matching.models import Goal, Mentorship, MentorshipRequest, Transition
@@ -84,8 +86,25 @@ class MentorshipRequestAdmin(CoordinatorAdmin, AllowListAdmin):
         return False  # the history of who asked whom must stay
 
     @admin.action(description="Approve selected requests", permissions=["change"])
-    def approve_selected(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest]) -> None:
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest]) -> TemplateResponse | None:
+        if not confirmed(request):
+            chosen = list(queryset.select_related("mentee", "mentor").order_by("created_at"))
+            waiting = [item for item in chosen if item.status == MentorshipRequest.Status.ACCEPTED]
+            return confirm_page(
+                request, self.admin_site, title=f"Approve {len(chosen)} request{'s' if len(chosen) != 1 else ''}?",
+                intro="Approving turns each accepted request into a live mentorship.", items_heading="Requests",
+                items=[f"{item.mentee.get_full_name()} with {item.mentor.get_full_name()} "
+                       f"({item.get_status_display().lower()})" for item in chosen],
+                summary=[("Selected", len(chosen)), ("Accepted, ready to approve", len(waiting)),
+                         ("Other states (will be refused)", len(chosen) - len(waiting)),
+                         ("E-mails sent", 2 * len(waiting))],
+                consequence=f"{len(waiting)} mentorship{'s' if len(waiting) != 1 else ''} start at once; both "
+                "sides of each get an introduction by e-mail.",
+                button="Yes, approve and start them", hidden=selection(request, "approve_selected", queryset),
+                cancel_url=reverse("admin:matching_mentorshiprequest_changelist"), back_label="Mentorship requests",
+            )  # fmt: skip
         self._apply(request, queryset, "approved", lambda item: services.approve_request(request=item, by=request.user))  # type: ignore[arg-type]
+        return None
 
     @admin.action(description="Reject selected requests", permissions=["change"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest]) -> None:

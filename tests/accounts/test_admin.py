@@ -18,7 +18,7 @@ def test_coordinator_verifies_mentors_with_the_admin_action(coordinator_client: 
     waiting = make_mentor(verified=False)
     response = coordinator_client.post(
         reverse("admin:accounts_mentorprofile_changelist"),
-        {"action": "verify_mentors", "_selected_action": [waiting.pk]},
+        {"action": "verify_mentors", "_selected_action": [waiting.pk], "confirmed": "yes"},
         follow=True,
     )
     assert response.status_code == 200

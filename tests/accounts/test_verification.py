@@ -55,7 +55,8 @@ def test_a_rejected_then_verified_mentor_hears_about_both_decisions() -> None:
 def test_verify_action_notifies_every_selected_mentor(coordinator_client: Client) -> None:
     waiting = [make_mentor(verified=False), make_mentor(verified=False)]
     coordinator_client.post(
-        reverse(CHANGELIST), {"action": "verify_mentors", "_selected_action": [p.pk for p in waiting]}
+        reverse(CHANGELIST),
+        {"action": "verify_mentors", "_selected_action": [p.pk for p in waiting], "confirmed": "yes"},
     )
     for profile in waiting:
         profile.refresh_from_db()
@@ -125,7 +126,7 @@ def test_verify_button_verifies_on_post_only(coordinator_client: Client) -> None
     coordinator_client.get(url)
     profile.refresh_from_db()
     assert not profile.is_verified
-    response = coordinator_client.post(url)
+    response = coordinator_client.post(url, {"confirmed": "yes"})
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.is_verified
@@ -145,7 +146,7 @@ def test_reject_page_rejects_one_mentor_with_a_reason(coordinator_client: Client
 def test_people_who_are_not_staff_cannot_verify(client: Client) -> None:
     profile = make_mentor(verified=False)
     client.force_login(make_mentee().user)
-    client.post(reverse("admin:accounts_mentorprofile_verify", args=[profile.pk]))
+    client.post(reverse("admin:accounts_mentorprofile_verify", args=[profile.pk]), {"confirmed": "yes"})
     profile.refresh_from_db()
     assert not profile.is_verified
 

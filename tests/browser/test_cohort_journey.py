@@ -79,6 +79,10 @@ def test_coordinator_matches_a_cohort_reviews_edits_and_publishes(page: Any, sho
     publish = page.get_by_role("button", name=re.compile("^Publish: start"))
     expect(publish).to_contain_text(f"start {pairs - 1} mentorships")
     publish.click()
+    expect(page.get_by_role("heading", name=re.compile("^Publish cohort match"))).to_be_visible()
+    expect(page.locator(".confirm-summary")).to_contain_text(f"E-mails sent{2 * (pairs - 1)}")
+    shot(page, "publish-confirm")
+    page.get_by_role("button", name=f"Yes, publish: start {pairs - 1} mentorships").click()
     expect(page.get_by_text(f"Published: {pairs - 1} mentorships created.")).to_be_visible()
     shot(page, "published")
 

@@ -215,6 +215,8 @@ def test_mentee_and_mentor_sign_up_and_mentees_see_the_mentor_only_once_verified
     admin.locator(f'input[name="_selected_action"][value="{mentor_user.mentor_profile.pk}"]').check()
     admin.locator('select[name="action"]').select_option("verify_mentors")
     admin.locator('button[name="index"]').click()
+    expect(admin.get_by_role("heading", name="Verify 1 mentor?")).to_be_visible()
+    admin.get_by_role("button", name="Yes, verify and notify").click()
     expect(admin.locator(".messagelist")).to_be_visible()
     assert MentorProfile.objects.get(pk=mentor_user.mentor_profile.pk).is_verified
 

@@ -28,7 +28,9 @@ def accepted(**kwargs: object) -> MentorshipRequest:
 def test_coordinator_approves_accepted_requests_in_bulk(coordinator_client: Client) -> None:
     first, second = accepted(), accepted()
     response = coordinator_client.post(
-        reverse(CHANGELIST), {"action": "approve_selected", "_selected_action": [first.pk, second.pk]}, follow=True
+        reverse(CHANGELIST),
+        {"action": "approve_selected", "_selected_action": [first.pk, second.pk], "confirmed": "yes"},
+        follow=True,
     )
     assert "2 requests approved." in response.content.decode()
     assert Mentorship.objects.filter(request__in=[first, second]).count() == 2
@@ -45,7 +47,7 @@ def test_bulk_approve_reports_each_broken_rule_and_approves_the_rest(coordinator
     pending = make_request()
     response = coordinator_client.post(
         reverse(CHANGELIST),
-        {"action": "approve_selected", "_selected_action": [one.pk, two.pk, pending.pk]},
+        {"action": "approve_selected", "_selected_action": [one.pk, two.pk, pending.pk], "confirmed": "yes"},
         follow=True,
     )
     body = response.content.decode()
@@ -79,7 +81,9 @@ def test_coordinator_cannot_edit_a_status_directly(coordinator_client: Client) -
 
 def test_mentorship_admin_shows_transitions_and_only_at_risk_is_editable(coordinator_client: Client) -> None:
     request = accepted()
-    coordinator_client.post(reverse(CHANGELIST), {"action": "approve_selected", "_selected_action": [request.pk]})
+    coordinator_client.post(
+        reverse(CHANGELIST), {"action": "approve_selected", "_selected_action": [request.pk], "confirmed": "yes"}
+    )
     mentorship = Mentorship.objects.get(request=request)
     page = coordinator_client.get(reverse("admin:matching_mentorship_change", args=[mentorship.pk]))
     body = page.content.decode()

@@ -550,8 +550,8 @@ def test_coordinator_sets_up_reviews_edits_and_publishes_in_the_admin(
     assert f'<option value="{pair.mentee_id}">{pair.mentee.get_full_name()}</option>' in review  # unmatched, named
 
     publish = reverse("admin:matching_cohortrun_publish", args=[run.pk])
-    client.post(publish)
-    client.post(publish)  # a double click
+    client.post(publish, {"confirmed": "yes"})
+    client.post(publish, {"confirmed": "yes"})  # a double click
     assert Mentorship.objects.active().count() == 2
     assert not Mentorship.objects.filter(mentee=pair.mentee).exists()
     run.refresh_from_db()
