@@ -25,16 +25,23 @@
     });
   }
 
-  /* The single-select Select2 box (role="combobox") is named by the select's label too. */
+  /* The single-select Select2 box (role="combobox") points its name at the rendered choice,
+     which is empty until something is chosen: name it, and its inner textbox, by the label. */
   function labelComboboxes(root) {
     root.querySelectorAll(".select2-container .select2-selection[role=combobox]").forEach(function (box) {
-      if (box.hasAttribute("aria-label") || box.hasAttribute("aria-labelledby")) {
+      if (box.hasAttribute("data-named")) {
         return;
       }
       var name = labelFor(box.closest(".select2-container"));
-      if (name) {
-        box.setAttribute("aria-label", name);
+      if (!name) {
+        return;
       }
+      box.setAttribute("data-named", "");
+      box.removeAttribute("aria-labelledby");
+      box.setAttribute("aria-label", name);
+      box.querySelectorAll("[role=textbox]").forEach(function (inner) {
+        inner.setAttribute("aria-label", name);
+      });
     });
   }
 

@@ -31,7 +31,7 @@ SKIP = re.compile(
     r"|/admin/(logout|password_change|jsi18n|r/)|/history/$"
 )
 PER_KIND = 1
-MAX_PAGES = 60
+MAX_PAGES = 40
 # Off by default in axe (experimental), on here: the visible text of a control must be part of
 # its accessible name (WCAG 2.5.3), which the notifications link once broke on every page.
 EXTRA_RULES = "{rules: {'label-content-name-mismatch': {enabled: true}}}"
