@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and programs"
 
     def ready(self) -> None:
-        # Signal receivers: the sign-in lockout's counters and token revocation on sign-out.
-        from accounts import signin, tokens  # noqa: F401
+        # Signal receivers: the sign-in lockout's counters, token revocation on sign-out,
+        # and verification's return to review.
+        from accounts import signals, signin, tokens  # noqa: F401

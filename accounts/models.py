@@ -443,6 +443,24 @@ class ProfileBase(models.Model):
         return value not in (None, "", [], {})
 
 
+def email_confirmed(user_field: str = "user") -> models.Exists:
+    """True for rows whose person has confirmed an e-mail address (allauth's ``verified``).
+
+    An unconfirmed sign-up is seen by nobody: not in the directory, suggestions, cohort
+    runs or person pages. People a coordinator imports are vouched for (their address is
+    stored confirmed; they still prove it by resetting their password to sign in).
+    """
+    from allauth.account.models import EmailAddress
+
+    return models.Exists(EmailAddress.objects.filter(user_id=models.OuterRef(user_field), verified=True))
+
+
+class MenteeProfileQuerySet(models.QuerySet["MenteeProfile"]):
+    def visible(self) -> MenteeProfileQuerySet:
+        """Mentees others may see and match: active, with a confirmed address."""
+        return self.filter(email_confirmed(), user__is_active=True)
+
+
 class MenteeProfile(ProfileBase):
     class Stage(models.TextChoices):
         HIGH_SCHOOL = "high_school", "High school"
@@ -471,6 +489,8 @@ class MenteeProfile(ProfileBase):
         default=dict, blank=True, help_text="Background attribute -> importance of a mentor who shares it."
     )
 
+    objects = MenteeProfileQuerySet.as_manager()
+
     completeness_fields = (
         "stage",
         "school",
@@ -495,7 +515,8 @@ class MenteeProfile(ProfileBase):
 
 class MentorProfileQuerySet(models.QuerySet["MentorProfile"]):
     def verified(self) -> MentorProfileQuerySet:
-        return self.filter(verification=MentorProfile.Verification.VERIFIED, user__is_active=True)
+        """Mentors others may see and match: verified, active, with a confirmed address."""
+        return self.filter(email_confirmed(), verification=MentorProfile.Verification.VERIFIED, user__is_active=True)
 
     def accepting(self, *, today: datetime.date | None = None) -> MentorProfileQuerySet:
         today = today or timezone.localdate()

@@ -119,7 +119,7 @@ def people_visible_to(viewer: Any) -> QuerySet[User]:
         visible |= Q(pk__in=MentorProfile.objects.verified().values("user_id"))
     # Only a verified mentor sees mentees: anyone can sign up as a mentor.
     if role == Membership.Role.MENTOR and is_verified_mentor(viewer):
-        visible |= Q(pk__in=MenteeProfile.objects.filter(user__is_active=True).values("user_id"))
+        visible |= Q(pk__in=MenteeProfile.objects.visible().values("user_id"))
     return User.objects.filter(visible)
 
 

@@ -34,7 +34,7 @@ from accounts.models import (
     validate_background_value,
 )
 from accounts.services import visible_background
-from accounts.validators import validate_npi, validate_slots
+from accounts.validators import MAX_ID, MAX_LIST_ITEMS, validate_npi, validate_slots
 
 Profile = MenteeProfile | MentorProfile
 
@@ -120,7 +120,7 @@ class SpecialtyFilterSerializer(serializers.Serializer):
 
     # Declared fields shadow Field attributes only in the stubs: the metaclass moves them away.
     parent = serializers.IntegerField(  # type: ignore[assignment]
-        required=False, min_value=1, help_text="Only the subspecialties of this specialty id."
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only the subspecialties of this specialty id."
     )
     primary = serializers.BooleanField(
         required=False,
@@ -276,6 +276,9 @@ class StrictInputMixin:
                     errors[name] = ["Unknown field for this profile."]
                 elif field.read_only:
                     errors[name] = [self.read_only_messages.get(name, "This field is read-only.")]
+                elif isinstance(data[name], list | dict) and len(data[name]) > MAX_LIST_ITEMS:
+                    # Before any item is looked at: 10,000 ids would be 10,000 queries.
+                    errors[name] = [f"At most {MAX_LIST_ITEMS} items."]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)  # type: ignore[misc]

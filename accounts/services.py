@@ -65,6 +65,54 @@ def reject_mentor(*, profile: MentorProfile, by: User, reason: str) -> MentorPro
     return profile
 
 
+# A mentor's verified facts: changing any of them sends the profile back to review.
+PROFESSIONAL_FACTS = ("profession", "specialty_id", "board_certified", "npi", "license_state", "license_number")
+
+
+def professional_facts(profile: MentorProfile) -> dict[str, Any]:
+    return {name: getattr(profile, name) for name in PROFESSIONAL_FACTS}
+
+
+@transaction.atomic
+def return_to_review(*, profile: MentorProfile, changed: list[str]) -> MentorProfile:
+    """A verified mentor changed what coordinators verified: unverified again, coordinators told.
+
+    The mentor drops out of the directory and suggestions at once (``verified()``) and sees
+    no mentee until a coordinator verifies them again. Which facts changed is audited; their
+    values are not (a coordinator reads them on the profile).
+    """
+    from matching.models import Notification
+    from matching.services.directory import invalidate
+    from matching.services.notifications import coordinators, notify_all
+
+    MentorProfile.objects.filter(pk=profile.pk).update(
+        verification=MentorProfile.Verification.UNVERIFIED, verified_at=None, verified_by=None
+    )
+    profile.verification = MentorProfile.Verification.UNVERIFIED
+    profile.verified_at = None
+    profile.verified_by = None
+    invalidate()
+    AuditEvent.record(
+        actor=profile.user,
+        action=AuditEvent.Action.VERIFICATION_RESET,
+        target=f"mentor profile #{profile.pk}",
+        changed=sorted(changed),
+    )
+    notify_all(
+        recipients=coordinators(),
+        kind=Notification.Kind.VERIFICATION_NEEDED,
+        context={"profile": profile, "changed": [_label(name) for name in sorted(changed)]},
+        link=reverse("admin:accounts_mentorprofile_change", args=[profile.pk]),
+        dedupe_key=f"verification_needed:{profile.pk}:{timezone.now().isoformat()}",
+    )
+    logger.info("mentor profile %s returned to review after changing %s", profile.pk, sorted(changed))
+    return profile
+
+
+def _label(field: str) -> str:
+    return str(MentorProfile._meta.get_field(field).verbose_name)
+
+
 def _notify_verification(profile: MentorProfile) -> None:
     """Tell the mentor the outcome, in the same transaction (the outbox sends it after commit)."""
     # Imported here: matching imports accounts, so a module-level import would be a cycle.

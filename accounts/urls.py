@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from mentorship import converters  # noqa: F401  (registers <id:...>)
 
 app_name = "accounts"
 
@@ -8,5 +9,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("profile/<slug:step>/", views.profile_step, name="profile_step"),
-    path("people/<int:user_id>/", views.person, name="person"),
+    path("people/<id:user_id>/", views.person, name="person"),
 ]

@@ -6,6 +6,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+# One slot an hour, every hour of the week: more is never needed, and a bound on work per request.
+MAX_SLOTS = 7 * 24
+# Database ids the API and forms accept: positive and within a 32-bit integer.
+MAX_ID = 2**31 - 1
+# Items in any list a person sends (specialties, topics, ids): far above real use.
+MAX_LIST_ITEMS = 200
+
 _TIME = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$")
 
 
@@ -46,6 +53,8 @@ def validate_slots(value: Any) -> None:
     """Weekly availability: a list of {"day": 0-6 (Monday=0), "start": "HH:MM", "end": "HH:MM"}."""
     if not isinstance(value, list):
         raise ValidationError("Availability must be a list of weekly slots.")
+    if len(value) > MAX_SLOTS:
+        raise ValidationError(f"At most {MAX_SLOTS} weekly slots: merge neighbouring ones.")
     for slot in value:
         if not isinstance(slot, dict) or set(slot) != {"day", "start", "end"}:
             raise ValidationError("Each slot needs a day, a start and an end.")

@@ -14,7 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from accounts.permissions import is_coordinator, is_mentee, is_mentor
+from accounts.permissions import is_coordinator, is_mentee, is_mentor, is_verified_mentor
 from matching.models import Mentorship, MentorshipRequest
 
 
@@ -30,6 +30,15 @@ class IsMentor(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return is_mentor(request.user)
+
+
+class IsVerifiedMentor(BasePermission):
+    """A mentor coordinators have verified: an unverified or returned-to-review mentor sees no mentee."""
+
+    message = "Only verified mentors see mentees; your profile is waiting for a coordinator's review."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return is_mentor(request.user) and is_verified_mentor(request.user)
 
 
 class IsCoordinator(BasePermission):

@@ -14,6 +14,7 @@ from matching.api import meetings as meetings_api
 from matching.api import mentorships as mentorships_api
 from matching.api import messages as messages_api
 from matching.api import requests as requests_api
+from mentorship import converters  # noqa: F401  (registers <id:...>)
 from mentorship.health import healthz
 
 router = DefaultRouter()
@@ -86,7 +87,7 @@ api_urlpatterns: list[URLPattern | URLResolver] = [
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("me/profile/", accounts_api.MyProfileView.as_view(), name="me-profile"),
     path(
-        "mentorships/<int:mentorship_pk>/check-ins/",
+        "mentorships/<id:mentorship_pk>/check-ins/",
         followup_api.MentorshipCheckInViewSet.as_view({"get": "list", "post": "create"}),
         name="mentorship-checkins",
     ),

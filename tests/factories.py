@@ -63,9 +63,9 @@ def make_mentor(
         profile.verification = MentorProfile.Verification.VERIFIED
     for name, value in profile_fields.items():
         setattr(profile, name, value)
-    profile.save()
-    if subspecialties:
+    if subspecialties:  # before the save that verifies: a verified mentor's change goes back to review
         profile.subspecialties.set(Specialty.objects.filter(slug__in=subspecialties))
+    profile.save()
     return profile
 
 

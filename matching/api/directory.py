@@ -24,6 +24,7 @@ from matching.filters import MentorFilter
 from matching.permissions import (
     IsMentee,
     IsMentor,
+    IsVerifiedMentor,
 )
 from matching.services import directory as engine
 
@@ -116,14 +117,14 @@ class MenteeViewSet(WorkflowViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return MenteeProfile.objects.none()
         return (
-            MenteeProfile.objects.filter(user__is_active=True)
+            MenteeProfile.objects.visible()
             .select_related("user")
             .prefetch_related(
                 Prefetch("target_specialties", queryset=Specialty.objects.order_by("name", "id")), _public_background()
             )
         )
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated, IsVerifiedMentor])
     def suggested(self, request: Request) -> Response:
         suggestions = engine.suggest_mentees(request.user, k=SUGGESTIONS)  # type: ignore[arg-type]
         page: list[tuple[int, Any]] = self.paginate_queryset(suggestions)  # type: ignore[assignment]

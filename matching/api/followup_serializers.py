@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.permissions import is_coordinator
+from accounts.validators import MAX_ID
 from matching.models import CheckIn, CheckInResponse, Notification
 
 
@@ -63,7 +64,9 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 
 class CheckInAnswerSerializer(serializers.Serializer):
-    checkin = serializers.IntegerField(min_value=1, help_text="The id of one of this mentorship's check-ins.")
+    checkin = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The id of one of this mentorship's check-ins."
+    )
     met = serializers.BooleanField(help_text="Met since the last check-in?")
     rating = serializers.IntegerField(min_value=1, max_value=5, help_text="How it is going, 1 (poorly) to 5.")
     progress = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

@@ -15,11 +15,11 @@ from rest_framework import serializers
 from accounts.models import Background, Kind, MenteeProfile, MentorProfile, Specialty, User
 from accounts.permissions import is_coordinator
 from accounts.serializers import BackgroundEntrySerializer, background_json
+from accounts.validators import MAX_ID
 from matching.models import Goal, Mentorship, MentorshipRequest
 from matching.scoring.components import Match
 
 # The largest id a filter accepts: anything above is no row, not a database error.
-MAX_ID = 2**31 - 1
 
 
 class RuleErrorSerializer(serializers.Serializer):

@@ -416,6 +416,7 @@ class Notification(models.Model):
         CHECKIN_MISSED = "checkin_missed", "Check-in missed"
         AT_RISK = "at_risk", "Mentorship at risk"
         MENTOR_VERIFIED = "mentor_verified", "Mentor verification"
+        VERIFICATION_NEEDED = "verification_needed", "Mentor waiting for verification"
         DIGEST = "digest", "Weekly coordinator digest"
         MEETING_PROPOSED = "meeting_proposed", "Meeting proposed"
         MEETING_ACCEPTED = "meeting_accepted", "Meeting accepted"

@@ -19,20 +19,22 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
+from rest_framework import serializers
 
-from accounts.models import AuditEvent, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
+from accounts.models import AuditEvent, Membership, Program, Specialty, User
+from accounts.serializers import MenteeProfileSerializer, MentorProfileSerializer
 from accounts.services import join_program
-from accounts.validators import validate_timezone
+from accounts.validators import normalise_email, validate_timezone
 from matching.models import Mentorship
 from matching.services.requests import require_coordinator
 
@@ -81,15 +83,24 @@ PARTICIPANT_COLUMNS = (
 )
 
 
+def starts_a_formula(text: str) -> bool:
+    """Would a spreadsheet read this cell as a formula?
+
+    Compared after NFKC normalisation, because spreadsheets fold compatibility characters:
+    a full-width equals sign (U+FF1D), plus or minus starts a formula as surely as "=" does.
+    """
+    return unicodedata.normalize("NFKC", text[:8]).startswith(FORMULA_TRIGGERS) or text.startswith(FORMULA_TRIGGERS)
+
+
 def escape_cell(value: Any) -> str:
     """The cell as text, with a leading quote when a spreadsheet would read it as a formula."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+    return f"'{text}" if starts_a_formula(text) else text
 
 
 def unescape_cell(text: str) -> str:
     """Undo ``escape_cell`` so an exported file imports back unchanged."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS) else text
+    return text[1:] if text.startswith("'") and starts_a_formula(text[1:]) else text
 
 
 def write_rows(out: Writable, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
@@ -201,6 +212,7 @@ EXPORT_ONLY = ("verification", "accepting", "active_mentorships", "joined_at")
 IMPORT_ROLES = (Membership.Role.MENTEE, Membership.Role.MENTOR)
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
+UNREADABLE = "This row cannot be read: a cell is longer than 131,072 characters, or a quoted cell is never closed."
 
 
 @dataclass(frozen=True)
@@ -242,8 +254,8 @@ class ImportReport:
 def import_participants(data: bytes, *, program: Program, by: User, dry_run: bool = False) -> ImportReport:
     """Validate every row first; import all of them in one transaction, or none.
 
-    New people get an unusable password and an unverified address: they set a password
-    through "forgot password". Imported mentors wait for verification like any other.
+    New people get an unusable password and an address the coordinator vouches for: they set
+    a password through "forgot password". Imported mentors wait for verification like any other.
     """
     require_coordinator(by, to="import participants")
     report = parse_participants(data)
@@ -279,7 +291,12 @@ def parse_participants(data: bytes) -> ImportReport:
         report.errors.append(RowError(0, "", "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
         return report
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error:
+        report.errors.append(RowError(1, "", UNREADABLE))
+        return report
+    header = [name.strip().lower() for name in fieldnames]
     reader.fieldnames = header
     missing = [name for name in IMPORT_REQUIRED if name not in header]
     unknown = [name for name in header if name not in (*IMPORT_REQUIRED, *IMPORT_OPTIONAL, *EXPORT_ONLY)]
@@ -292,7 +309,16 @@ def parse_participants(data: bytes) -> ImportReport:
 
     specialties = {s.slug: s for s in Specialty.objects.all()}
     seen: dict[str, int] = {}
-    for raw in reader:
+    records = iter(reader)
+    while True:
+        try:
+            raw = next(records)
+        except StopIteration:
+            break
+        except csv.Error:
+            # The reader cannot go on past this point: report it and check no further.
+            report.errors.append(RowError(reader.line_num, "", UNREADABLE))
+            break
         line = reader.line_num  # the physical line the record ends on, as an editor shows it
         if len(report.rows) + len(report.errors) >= MAX_IMPORT_ROWS:
             report.errors.append(RowError(line, "", f"More than {MAX_IMPORT_ROWS} rows: split the file."))
@@ -325,72 +351,121 @@ def parse_participants(data: bytes) -> ImportReport:
     return report
 
 
+def _user_field(name: str, **kwargs: Any) -> forms.Field:
+    field = User._meta.get_field(name).formfield(**kwargs)
+    assert field is not None
+    return field
+
+
+class ParticipantForm(forms.Form):
+    """A row's person, with the User model's own fields and limits (254-character address, no NUL).
+
+    Addresses already taken are checked once for the whole file (``parse_participants``).
+    """
+
+    email = _user_field("email")
+    first_name = _user_field("first_name", required=False)
+    last_name = _user_field("last_name", required=False)
+    timezone = _user_field("timezone", validators=[validate_timezone])
+
+
+# Which import column each profile serializer field reads, for error messages.
+PROFILE_COLUMNS = {"school": "institution", "target_specialties": "specialty", "specialty": "specialty"}
+
+
 def parse_row(
     line: int, cells: dict[str, str], specialties: dict[str, Specialty]
 ) -> tuple[Participant | None, list[RowError]]:
+    """One row, checked by the same form and serializers as the profile pages and the API.
+
+    The person's fields go through ``ParticipantForm`` (the User model's limits), the
+    profile's through ``MenteeProfileSerializer`` or ``MentorProfileSerializer``, so an
+    import can hold nothing a person could not type into their own profile (a subspecialty
+    as a mentor's specialty, an unknown stage, a capacity past the limit).
+    """
     errors: list[RowError] = []
 
     def fail(column: str, message: str) -> None:
         errors.append(RowError(line, column, message))
 
-    email = cells.get("email", "")
-    try:
-        validate_email(email)
-    except ValidationError:
-        fail("email", f"“{email}” is not an email address." if email else "An email address is required.")
+    email = normalise_email(cells.get("email", ""))
+    person = ParticipantForm(
+        {
+            "email": email,
+            "first_name": cells.get("first_name", ""),
+            "last_name": cells.get("last_name", ""),
+            "timezone": cells.get("timezone") or "UTC",
+        }
+    )
+    if not person.is_valid():
+        for column, messages in person.errors.items():
+            value = cells.get(column, "")
+            if column == "email" and not email:
+                fail(column, "An email address is required.")
+            elif column == "email":
+                fail(column, f"“{value[:80]}” is not an email address (at most 254 characters).")
+            elif column == "timezone":
+                fail(column, f"“{value[:80]}” is not a timezone name such as America/Chicago.")
+            else:
+                fail(column, " ".join(messages))
     role = cells.get("role", "").lower()
     if role not in IMPORT_ROLES:
         fail("role", "The role must be mentee or mentor.")
-    for column in ("first_name", "last_name"):
-        if len(cells.get(column, "")) > 150:
-            fail(column, "At most 150 characters.")
-    timezone = cells.get("timezone") or "UTC"
-    try:
-        validate_timezone(timezone)
-    except ValidationError:
-        fail("timezone", f"“{timezone}” is not a timezone name such as America/Chicago.")
     stage = cells.get("stage", "")
     if stage and role == Membership.Role.MENTOR:
         fail("stage", "Only mentees have a stage.")
-    elif stage and stage not in MenteeProfile.Stage.values:
-        fail("stage", f"Unknown stage “{stage}”; use one of {', '.join(MenteeProfile.Stage.values)}.")
     slugs = [slug.strip() for slug in cells.get("specialty", "").split(LIST_SEPARATOR) if slug.strip()]
     unknown = [slug for slug in slugs if slug not in specialties]
     if unknown:
-        fail("specialty", f"Unknown specialty {', '.join(unknown)} (use the slugs of the taxonomy).")
+        fail("specialty", f"Unknown specialty {', '.join(unknown)[:200]} (use the slugs of the taxonomy).")
     if role == Membership.Role.MENTOR and len(slugs) > 1:
         fail("specialty", "A mentor has one specialty.")
     profession = cells.get("profession", "")
     if profession and role == Membership.Role.MENTEE:
         fail("profession", "Only mentors have a profession.")
-    elif profession and profession not in MentorProfile.Profession.values:
-        fail("profession", f"Unknown profession “{profession}”.")
+    raw_capacity = cells.get("capacity", "")
+    if raw_capacity and role == Membership.Role.MENTEE:
+        fail("capacity", "Only mentors have a capacity.")
     institution = cells.get("institution", "")
-    if len(institution) > 200:
-        fail("institution", "At most 200 characters.")
-    capacity: int | None = None
-    if raw_capacity := cells.get("capacity", ""):
-        if role == Membership.Role.MENTEE:
-            fail("capacity", "Only mentors have a capacity.")
-        elif not raw_capacity.isdigit() or not 0 <= int(raw_capacity) <= 20:
-            fail("capacity", "The capacity is a whole number from 0 to 20.")
-        else:
-            capacity = int(raw_capacity)
     if errors:
         return None, errors
+
+    profile: dict[str, Any]
+    serializer: serializers.Serializer
+    if role == Membership.Role.MENTOR:
+        profile = {"institution": institution}
+        if profession:
+            profile["profession"] = profession
+        if slugs:
+            profile["specialty"] = specialties[slugs[0]].pk
+        if raw_capacity:
+            profile["capacity"] = raw_capacity
+        serializer = MentorProfileSerializer(data=profile, partial=True)
+    else:
+        profile = {"school": institution, "target_specialties": [specialties[slug].pk for slug in slugs]}
+        if stage:
+            profile["stage"] = stage
+        serializer = MenteeProfileSerializer(data=profile, partial=True)
+    if not serializer.is_valid():
+        for name, messages in serializer.errors.items():
+            column = PROFILE_COLUMNS.get(name, name)
+            text = " ".join(str(message) for message in (messages if isinstance(messages, list) else [messages]))
+            fail(column, text)
+        return None, errors
+    valid = serializer.validated_data
     return (
         Participant(
             line=line,
-            email=email,
+            email=person.cleaned_data["email"],
             role=role,
-            first_name=cells.get("first_name", ""),
-            last_name=cells.get("last_name", ""),
-            timezone=timezone,
-            stage=stage,
+            first_name=person.cleaned_data["first_name"],
+            last_name=person.cleaned_data["last_name"],
+            timezone=person.cleaned_data["timezone"],
+            stage=valid.get("stage", ""),
             specialties=tuple(specialties[slug] for slug in slugs),
-            profession=profession,
+            profession=valid.get("profession", ""),
             institution=institution,
-            capacity=capacity,
+            capacity=valid.get("capacity"),
         ),
         [],
     )
@@ -400,7 +475,9 @@ def create_participant(row: Participant, *, program: Program) -> User:
     user = User.objects.create_user(
         email=row.email, password=None, first_name=row.first_name, last_name=row.last_name, timezone=row.timezone
     )
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    # Vouched for by the coordinator: seen and matched at once (email_confirmed); signing in still
+    # takes a password reset through this mailbox.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     join_program(user=user, role=row.role, program=program)
     if row.role == Membership.Role.MENTEE:
         mentee = user.mentee_profile

@@ -190,7 +190,7 @@ def mentor_profiles() -> Any:
 
 def mentee_profiles() -> Any:
     return (
-        MenteeProfile.objects.filter(user__is_active=True)
+        MenteeProfile.objects.visible()
         .select_related("user")
         .prefetch_related("target_specialties", "user__background")
     )

@@ -30,7 +30,7 @@ from django.db import OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Kind, Membership, MentorProfile, Program, User
+from accounts.models import AuditEvent, Kind, Membership, MentorProfile, Program, User
 from accounts.permissions import is_coordinator, is_mentee
 from matching.models import CheckIn, Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
 from matching.services.notifications import coordinators, notify, notify_all
@@ -334,7 +334,10 @@ def _approve(*, request: MentorshipRequest, by: User) -> MentorshipRequest:
     _require(request.status == Status.ACCEPTED, "invalid_state",
              f"Only accepted requests can be approved; this one is {request.status}.")  # fmt: skip
     _require_both_active(request)
-    return start_mentorship(request=request, by=by)
+    matched = start_mentorship(request=request, by=by)
+    # Admin action and API verb alike: the audit log's "approved" filter finds every approval.
+    AuditEvent.record(actor=by, action=AuditEvent.Action.APPROVED, target=f"mentorship request #{request.pk}")
+    return matched
 
 
 @retry_on_conflict
@@ -362,6 +365,7 @@ def reject_request(*, request: MentorshipRequest, by: User, note: str = "") -> M
     request.save(update_fields=["status", "response_note", "decided_at"])
     for person in (request.mentee, request.mentor):
         _tell(person, Note.MATCH_REJECTED, request, link=reverse("matching:requests"))
+    AuditEvent.record(actor=by, action=AuditEvent.Action.REJECTED_MATCH, target=f"mentorship request #{request.pk}")
     return request
 
 

@@ -52,7 +52,14 @@ KINDS_BY_ROLE: dict[str | None, list[str]] = {
         *_PARTICIPANT_KINDS,
         Kind.MENTOR_VERIFIED,
     ],
-    Membership.Role.COORDINATOR: [Kind.APPROVAL_NEEDED, Kind.AT_RISK, Kind.REPORTED, Kind.INACTIVE_ALERT, Kind.DIGEST],
+    Membership.Role.COORDINATOR: [
+        Kind.APPROVAL_NEEDED,
+        Kind.VERIFICATION_NEEDED,
+        Kind.AT_RISK,
+        Kind.REPORTED,
+        Kind.INACTIVE_ALERT,
+        Kind.DIGEST,
+    ],
 }
 
 
@@ -128,6 +135,19 @@ def _answer(request: HttpRequest, checkin: CheckIn, user: User, *, via_link: boo
     return render(request, "matching/checkin_answer.html", context, status=400 if form.errors else 200)
 
 
+def made_for_someone_else(request: HttpRequest, user_id: int) -> HttpResponse | None:
+    """Every one-click link acts only for the person it was made for.
+
+    Signed out, the signed token is the authorisation. Signed in as someone else, the link
+    refuses (403) and changes nothing: a forwarded email must never record one person's
+    answer as another's.
+    """
+    viewer = getattr(request, "user", None)
+    if viewer is not None and viewer.is_authenticated and viewer.pk != user_id:
+        return render(request, "matching/link_for_someone_else.html", status=403)
+    return None
+
+
 def checkin_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The one-click link from a check-in email: the signed token is the authorisation."""
     try:
@@ -136,6 +156,8 @@ def checkin_answer(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "matching/checkin_link_expired.html", status=410)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Http404("This check-in link is not valid.") from None
+    if (refused := made_for_someone_else(request, user_id)) is not None:
+        return refused
     checkin = get_object_or_404(
         CheckIn.objects.select_related("mentorship__mentee", "mentorship__mentor"), pk=checkin_id
     )
@@ -212,6 +234,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         user_id, kind = read_unsubscribe_token(token)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Http404("This unsubscribe link is not valid.") from None
+    if (refused := made_for_someone_else(request, user_id)) is not None:
+        return refused
     user = get_object_or_404(User, pk=user_id)
     if kind not in Kind.values:
         raise Http404("This unsubscribe link is not valid.")

@@ -9,11 +9,12 @@ from django.db import connection
 
 from accounts import taxonomy
 from accounts.models import Background, Program, Specialty
+from accounts.services import verify_mentor
 from matching.models import IndexChange
 from matching.scoring.components import score_pair
 from matching.services import directory as engine
 from tests.conftest import ensure_reference_data
-from tests.factories import give_background, make_mentee, make_mentor
+from tests.factories import give_background, make_coordinator, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,8 @@ def test_no_stale_ranking_after_a_profile_edit(committed: Any) -> None:
         psychiatrist.specialty = Specialty.objects.get(slug="orthopaedic-surgery")
         psychiatrist.save()
         psychiatrist.subspecialties.set([Specialty.objects.get(slug=SPORTS_ORTHO)])
+        # A verified mentor's new specialty goes back to review; a coordinator verifies it.
+        verify_mentor(profile=psychiatrist, by=make_coordinator(), notify=False)
 
     committed(retrain)
 
