@@ -35,7 +35,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import join_program, set_background
-from accounts.validators import validate_slots, validate_timezone
+from accounts.validators import MAX_ID, MAX_LIST_ITEMS, validate_slots, validate_timezone
 from matching.scoring.vocabulary import PREFERENCE_GROUP_NAMES
 
 
@@ -272,7 +272,28 @@ class AvailabilityField(forms.MultipleChoiceField):
         return sorted(self.prepare_value(initial) or []) != sorted(data or [])
 
 
-class GroupedSpecialtiesField(forms.ModelMultipleChoiceField):
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Ids checked at the edge: at most ``MAX_LIST_ITEMS`` of them, each a number up to ``MAX_ID``.
+
+    Django hands the raw values to the database, where an id past 64 bits overflows (a 500)
+    and 10,000 of them make one enormous query.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        values = list(value)
+        if len(values) > MAX_LIST_ITEMS:
+            raise ValidationError(f"Choose at most {MAX_LIST_ITEMS}.", code="list")
+        if self.to_field_name is None:
+            for item in values:
+                text = str(item)
+                if not (text.isdecimal() and text.isascii() and 0 < int(text) <= MAX_ID):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
+                    )
+        return super()._check_values(values)
+
+
+class GroupedSpecialtiesField(BoundedModelMultipleChoiceField):
     """Specialties as checkboxes; the template groups them under their parent specialty."""
 
     widget = forms.CheckboxSelectMultiple
