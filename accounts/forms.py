@@ -290,7 +290,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     raise ValidationError(
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text[:20]}
                     )
-        return super()._check_values(values)
+        return super()._check_values(values)  # type: ignore[misc]
 
 
 class GroupedSpecialtiesField(BoundedModelMultipleChoiceField):

@@ -81,7 +81,7 @@ class User(AbstractUser):
         """Save; a changed password or a deactivation revokes every API token (accounts.tokens)."""
         from accounts.tokens import revoke_tokens
 
-        password_changed = self._password is not None  # set by set_password, cleared by save
+        password_changed = getattr(self, "_password", None) is not None  # set by set_password, cleared by save
         adding = self._state.adding
         if self.email:
             self.email = normalise_email(self.email)

@@ -110,7 +110,8 @@ def return_to_review(*, profile: MentorProfile, changed: list[str]) -> MentorPro
 
 
 def _label(field: str) -> str:
-    return str(MentorProfile._meta.get_field(field).verbose_name)
+    found = MentorProfile._meta.get_field(field)
+    return str(getattr(found, "verbose_name", field))
 
 
 def _notify_verification(profile: MentorProfile) -> None:

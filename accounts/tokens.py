@@ -35,7 +35,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Any, AuthToken] | None:
         try:
-            return super().authenticate(request)  # type: ignore[no-any-return]
+            return super().authenticate(request)
         except (UnicodeError, ValueError, TypeError):
             raise exceptions.AuthenticationFailed("Invalid token.") from None
 
@@ -47,7 +47,7 @@ class TokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")  # type: ignore[no-any-return]  # noqa: S106
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")  # noqa: S106
 
 
 def issue_token(user: Any) -> tuple[AuthToken, str]:

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
 from django import forms
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from rest_framework import serializers
@@ -352,7 +352,9 @@ def parse_participants(data: bytes) -> ImportReport:
 
 
 def _user_field(name: str, **kwargs: Any) -> forms.Field:
-    field = User._meta.get_field(name).formfield(**kwargs)
+    model_field = User._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    field = model_field.formfield(**kwargs)
     assert field is not None
     return field
 
@@ -407,7 +409,7 @@ def parse_row(
             elif column == "timezone":
                 fail(column, f"“{value[:80]}” is not a timezone name such as America/Chicago.")
             else:
-                fail(column, " ".join(messages))
+                fail(column, " ".join(str(message) for message in messages))
     role = cells.get("role", "").lower()
     if role not in IMPORT_ROLES:
         fail("role", "The role must be mentee or mentor.")

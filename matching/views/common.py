@@ -44,3 +44,16 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
+
+
+def made_for_someone_else(request: HttpRequest, user_id: int) -> HttpResponse | None:
+    """Every one-click link acts only for the person it was made for.
+
+    Signed out, the signed token is the authorisation. Signed in as someone else, the link
+    refuses (403) and changes nothing: a forwarded email must never record one person's
+    answer as another's.
+    """
+    viewer = getattr(request, "user", None)
+    if viewer is not None and viewer.is_authenticated and viewer.pk != user_id:
+        return render(request, "matching/link_for_someone_else.html", status=403)
+    return None

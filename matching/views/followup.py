@@ -19,6 +19,7 @@ from matching.models import CheckIn, EmailOptOut, Notification
 from matching.services.checkins import answer_checkin, read_checkin_token
 from matching.services.notifications import read_unsubscribe_token
 from matching.services.requests import RuleBroken
+from matching.views.common import made_for_someone_else
 
 Kind = Notification.Kind
 RATINGS = ["Poorly", "Not well", "OK", "Well", "Very well"]
@@ -133,19 +134,6 @@ def _answer(request: HttpRequest, checkin: CheckIn, user: User, *, via_link: boo
         "via_link": via_link,
     }
     return render(request, "matching/checkin_answer.html", context, status=400 if form.errors else 200)
-
-
-def made_for_someone_else(request: HttpRequest, user_id: int) -> HttpResponse | None:
-    """Every one-click link acts only for the person it was made for.
-
-    Signed out, the signed token is the authorisation. Signed in as someone else, the link
-    refuses (403) and changes nothing: a forwarded email must never record one person's
-    answer as another's.
-    """
-    viewer = getattr(request, "user", None)
-    if viewer is not None and viewer.is_authenticated and viewer.pk != user_id:
-        return render(request, "matching/link_for_someone_else.html", status=403)
-    return None
 
 
 def checkin_answer(request: HttpRequest, token: str) -> HttpResponse:

@@ -22,7 +22,7 @@ from matching.models import CalendarFeed, Meeting, Mentorship
 from matching.services import calendar
 from matching.services import meetings as service
 from matching.services.requests import RuleBroken
-from matching.views.common import _user
+from matching.views.common import _user, made_for_someone_else
 
 LOGGABLE = (Meeting.Status.ACCEPTED, Meeting.Status.HELD, Meeting.Status.NOT_HELD)
 
@@ -217,6 +217,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
     if feed is None:
         raise Http404("No such calendar feed (it may have been revoked).")
+    if (refused := made_for_someone_else(request, feed.user_id)) is not None:
+        return refused
     response = HttpResponse(calendar.feed(feed.user), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

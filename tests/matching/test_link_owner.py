@@ -2,7 +2,7 @@
 
 The finding: signed in as someone else, a person could answer a check-in through another
 person's emailed link, recorded as that person. The kind: every signed link in an email
-(check-in answers, unsubscribes).
+(check-in answers, unsubscribes, the private calendar feed).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from matching.models import CheckIn, CheckInResponse, EmailOptOut, Mentorship, Notification
+from matching.services import calendar
 from matching.services.checkins import checkin_token, create_due_checkins
 from matching.services.notifications import unsubscribe_url
 from tests.factories import make_coordinator, make_mentee, make_mentorship
@@ -39,9 +40,17 @@ def signed_in(user: User) -> Client:
     return client
 
 
+def path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
 def links_for(user: User, checkin: CheckIn) -> list[str]:
-    unsubscribe = "/" + unsubscribe_url(user, Notification.Kind.CHECKIN_DUE).split("://", 1)[1].split("/", 1)[1]
-    return [reverse("matching:checkin_answer", args=[checkin_token(checkin, user)]), unsubscribe]
+    """Every kind of link made for one person: a check-in answer, an unsubscribe, a calendar feed."""
+    return [
+        reverse("matching:checkin_answer", args=[checkin_token(checkin, user)]),
+        path_of(unsubscribe_url(user, Notification.Kind.CHECKIN_DUE)),
+        path_of(calendar.feed_url(user)),
+    ]
 
 
 @pytest.mark.parametrize("who", ["the other participant", "a coordinator", "a stranger"])
@@ -64,7 +73,8 @@ def test_links_refuse_someone_else_signed_in(due: tuple[Mentorship, CheckIn], wh
 
 def test_links_work_signed_out_and_for_their_owner(due: tuple[Mentorship, CheckIn]) -> None:
     mentorship, checkin = due
-    answer, unsubscribe = links_for(mentorship.mentee, checkin)
+    answer, unsubscribe, feed = links_for(mentorship.mentee, checkin)
+    assert signed_in(mentorship.mentee).get(feed).status_code == 200
     assert Client().post(unsubscribe).status_code == 200
     assert signed_in(mentorship.mentee).post(answer, ANSWER).status_code == 200
     assert CheckInResponse.objects.get().user == mentorship.mentee
