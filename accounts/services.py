@@ -81,8 +81,8 @@ def return_to_review(*, profile: MentorProfile, changed: list[str]) -> MentorPro
     no mentee until a coordinator verifies them again. Which facts changed is audited; their
     values are not (a coordinator reads them on the profile).
     """
-    from matching.models import Notification
-    from matching.services.directory import invalidate
+    from matching.models import IndexChange, Notification
+    from matching.services.directory import record_change
     from matching.services.notifications import coordinators, notify_all
 
     MentorProfile.objects.filter(pk=profile.pk).update(
@@ -91,7 +91,7 @@ def return_to_review(*, profile: MentorProfile, changed: list[str]) -> MentorPro
     profile.verification = MentorProfile.Verification.UNVERIFIED
     profile.verified_at = None
     profile.verified_by = None
-    invalidate()
+    record_change(IndexChange.Scope.PERSON, profile.user_id)
     AuditEvent.record(
         actor=profile.user,
         action=AuditEvent.Action.VERIFICATION_RESET,

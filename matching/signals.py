@@ -9,6 +9,7 @@ Every new mentorship also gets its mentoring agreement from the program's templa
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from accounts.models import (
@@ -106,7 +107,8 @@ def connect() -> None:
         pre_save.connect(_remember_before, sender=exit_model, dispatch_uid=f"matching-exits-before-{name}")
         post_save.connect(_settle_exits, sender=exit_model, dispatch_uid=f"matching-exits-{name}")
     post_save.connect(_agreement_for_new_mentorship, sender=Mentorship, dispatch_uid="matching-new-agreement")
-    for model in (MentorProfile, MenteeProfile, Background, Membership, Mentorship, User):
+    # EmailAddress: confirming an address makes a person visible (accounts.models.email_confirmed).
+    for model in (MentorProfile, MenteeProfile, Background, Membership, Mentorship, User, EmailAddress):
         post_save.connect(_person, sender=model, dispatch_uid=f"matching-feed-save-{model.__name__}")
         post_delete.connect(_person, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")
     post_save.connect(_program, sender=Program, dispatch_uid="matching-feed-save-Program")

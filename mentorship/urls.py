@@ -32,47 +32,47 @@ router.register("circles", circles_api.CircleViewSet, basename="circle")
 # The live mentorship (issue 16): nested under a mentorship, before the router's own routes.
 live_mentorship_urlpatterns: list[URLPattern | URLResolver] = [
     path(
-        "mentorships/<int:mentorship_pk>/meetings/",
+        "mentorships/<id:mentorship_pk>/meetings/",
         meetings_api.MentorshipMeetingViewSet.as_view({"get": "list", "post": "create"}),
         name="mentorship-meetings",
     ),
     path(
-        "mentorships/<int:mentorship_pk>/meetings/slots/",
+        "mentorships/<id:mentorship_pk>/meetings/slots/",
         meetings_api.MentorshipMeetingViewSet.as_view({"get": "slots"}),
         name="mentorship-meeting-slots",
     ),
     path(
-        "mentorships/<int:mentorship_pk>/messages/",
+        "mentorships/<id:mentorship_pk>/messages/",
         messages_api.ConversationViewSet.as_view({"get": "list", "post": "create"}),
         name="mentorship-messages",
     ),
     path(
-        "requests/<int:request_pk>/messages/",
+        "requests/<id:request_pk>/messages/",
         messages_api.ConversationViewSet.as_view({"get": "list", "post": "create"}),
         name="request-messages",
     ),
     path(
-        "mentorships/<int:mentorship_pk>/report/",
+        "mentorships/<id:mentorship_pk>/report/",
         messages_api.MentorshipSafetyViewSet.as_view({"post": "report"}),
         name="mentorship-report",
     ),
     path(
-        "mentorships/<int:mentorship_pk>/block/",
+        "mentorships/<id:mentorship_pk>/block/",
         messages_api.MentorshipSafetyViewSet.as_view({"post": "block"}),
         name="mentorship-block",
     ),
     path(
-        "mentorships/<int:mentorship_pk>/agreement/",
+        "mentorships/<id:mentorship_pk>/agreement/",
         agreements_api.AgreementViewSet.as_view({"get": "retrieve", "put": "update"}),
         name="mentorship-agreement",
     ),
     path(
-        "mentorships/<int:mentorship_pk>/agreement/confirm/",
+        "mentorships/<id:mentorship_pk>/agreement/confirm/",
         agreements_api.AgreementViewSet.as_view({"post": "confirm"}),
         name="mentorship-agreement-confirm",
     ),
     path(
-        "mentorships/<int:mentorship_pk>/agreement/reassess/",
+        "mentorships/<id:mentorship_pk>/agreement/reassess/",
         agreements_api.AgreementViewSet.as_view({"post": "reassess"}),
         name="mentorship-agreement-reassess",
     ),

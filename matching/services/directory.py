@@ -246,7 +246,7 @@ def load_mentors(
 def load_mentees(
     user_ids: Sequence[int], *, viewer: Viewer, off: frozenset[str] = frozenset()
 ) -> dict[int, scoring.MenteeFeatures]:
-    """Features of the active mentees among ``user_ids`` as ``viewer`` may know them (as ``load_mentors``)."""
+    """Features of the visible mentees (active, confirmed) among ``user_ids`` as ``viewer`` may know them (as ``load_mentors``)."""
     found: dict[int, scoring.MenteeFeatures] = {}
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start : start + CHUNK]
@@ -257,7 +257,7 @@ def load_mentees(
         ):
             targets[user_id].append(slug)
         backgrounds = _backgrounds(chunk)
-        for profile in MenteeProfile.objects.filter(user_id__in=chunk, user__is_active=True).select_related("user"):
+        for profile in MenteeProfile.objects.visible().filter(user_id__in=chunk).select_related("user"):
             user_id = profile.user_id
             found[user_id] = mentee_features(
                 profile,

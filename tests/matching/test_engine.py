@@ -110,6 +110,7 @@ def test_ranking_equals_scoring_every_pair_one_by_one(committed: Any) -> None:
 
 def test_no_stale_ranking_after_a_profile_edit(committed: Any) -> None:
     mentee = committed(mentee_aiming_at_sports_ortho)
+    coordinator = committed(make_coordinator)
     psychiatrist = committed(lambda: make_mentor(specialty="psychiatry", **alike()))
     ortho = committed(lambda: make_mentor(specialty="orthopaedic-surgery", **alike()))
     assert engine.rank_mentors(mentee.user)[0][0] == ortho.user.pk
@@ -120,7 +121,7 @@ def test_no_stale_ranking_after_a_profile_edit(committed: Any) -> None:
         psychiatrist.save()
         psychiatrist.subspecialties.set([Specialty.objects.get(slug=SPORTS_ORTHO)])
         # A verified mentor's new specialty goes back to review; a coordinator verifies it.
-        verify_mentor(profile=psychiatrist, by=make_coordinator(), notify=False)
+        verify_mentor(profile=psychiatrist, by=coordinator, notify=False)
 
     committed(retrain)
 
