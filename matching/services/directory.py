@@ -246,7 +246,7 @@ def load_mentors(
 def load_mentees(
     user_ids: Sequence[int], *, viewer: Viewer, off: frozenset[str] = frozenset()
 ) -> dict[int, scoring.MenteeFeatures]:
-    """Features of the visible mentees (active, confirmed) among ``user_ids`` as ``viewer`` may know them (as ``load_mentors``)."""
+    """Features of the visible mentees (active, confirmed) among ``user_ids``, as ``viewer`` may know them."""
     found: dict[int, scoring.MenteeFeatures] = {}
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start : start + CHUNK]
