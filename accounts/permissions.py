@@ -49,13 +49,18 @@ def coordinators() -> QuerySet[User]:
 
 
 def role_of(user: Any, program: Program | None = None) -> str | None:
-    """``coordinator``, ``mentor``, ``mentee`` or ``None``: the role in the program (by default the default one)."""
+    """``coordinator``, ``mentor``, ``mentee`` or ``None``: the role in the program (by default the default one,
+    or for someone only in other programs, the first they joined)."""
     if user is None or not user.is_authenticated:
         return None
     if is_coordinator(user):
         return Membership.Role.COORDINATOR
+    # Without a program: the default one, else the first program joined (someone imported into
+    # another program has a role there and nowhere else).
     memberships = (
-        user.memberships.filter(program=program) if program else user.memberships.filter(program__is_default=True)
+        user.memberships.filter(program=program)
+        if program
+        else user.memberships.order_by("-program__is_default", "joined_at", "pk")
     )
     membership = memberships.first()
     return membership.role if membership else None

@@ -71,6 +71,7 @@ def test_signing_up_stores_one_form() -> None:
             "role": "mentee",
             "first_name": "Sam",
             "last_name": "Sign",
+            "timezone": "UTC",
         },
     )
     assert User.objects.filter(email="sam.sign@example.org").exists()
