@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import user_of
 from accounts.models import Specialty, User
 from accounts.permissions import HasProfile, people_visible_to
 from accounts.serializers import (
@@ -122,7 +123,7 @@ class MeView(GenericAPIView[User]):
     permission_classes = [IsAuthenticated]
 
     def get_object(self) -> User:
-        return self.request.user  # type: ignore[return-value]
+        return user_of(self.request)
 
     @extend_schema(operation_id="me_retrieve", responses={200: MeSerializer, 403: FORBIDDEN}, tags=["me"])
     def get(self, request: Request) -> Response:
@@ -143,7 +144,7 @@ class MyProfileView(GenericAPIView[Any]):
         return own_profile_serializer_class(self.get_object())
 
     def get_object(self) -> Profile:
-        profile = profile_of(self.request.user)  # type: ignore[arg-type]
+        profile = profile_of(user_of(self.request))
         if profile is None:
             raise Http404("You have no profile yet.")
         return profile
@@ -176,7 +177,7 @@ class MyProfileView(GenericAPIView[Any]):
         with transaction.atomic():
             serializer.save()
             if background:
-                set_background(user=request.user, values=background)  # type: ignore[arg-type]
+                set_background(user=user_of(request), values=background)
         fresh = self.get_object()
         return Response(serializer_class(fresh, context=context).data)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import TextChoices
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -21,6 +21,7 @@ from accounts.forms import (
     MentorMentoringForm,
     MentorProfessionalForm,
 )
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import (
     Background,
     Kind,
@@ -136,8 +137,8 @@ def _missing(profile: MenteeProfile | MentorProfile, steps: tuple[Step, ...]) ->
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     profile, steps = _own_profile(user)
     context: dict[str, Any] = {"role": user.role, "profile": profile}
     if profile is not None:
@@ -155,9 +156,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send the person to the first step still missing something, or to the first step."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     own, steps = _own_profile(user)
     if own is None:
         return render(request, "accounts/no_profile.html")
@@ -168,8 +169,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile_step(request: HttpRequest, step: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def profile_step(request: AuthenticatedHttpRequest, step: str) -> HttpResponse:
+    user = request.user
     own, steps = _own_profile(user)
     if own is None:
         return render(request, "accounts/no_profile.html")
@@ -221,8 +222,8 @@ def _labels(choices: type[TextChoices], values: list[str]) -> list[str]:
 
 
 @login_required
-def person(request: HttpRequest, user_id: int) -> HttpResponse:
-    viewer: User = request.user  # type: ignore[assignment]
+def person(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    viewer = request.user
     owner = get_object_or_404(User, pk=user_id)
     if not can_view_person(viewer, owner):
         # The same answer as for nobody at all: a page must not confirm who is in the program.

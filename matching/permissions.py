@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from accounts.http import user_of
 from accounts.permissions import is_coordinator, is_mentee, is_mentor, is_verified_mentor
 from matching.models import Mentorship, MentorshipRequest
 
@@ -72,7 +73,7 @@ class IsParticipant(BasePermission):
     message = "Only the mentee and the mentor of this mentorship can do this."
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
-        return isinstance(obj, Mentorship) and obj.involves(request.user)  # type: ignore[arg-type]
+        return isinstance(obj, Mentorship) and obj.involves(user_of(request))
 
 
 class IsMentorshipMentee(BasePermission):

@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from accounts.admin import AllowListAdmin, confirm_page, confirmed
+from accounts.http import user_of
 from accounts.models import MenteeProfile, Program, Specialty, User
 from accounts.permissions import CoordinatorAdmin, is_coordinator
 from matching.models import CohortPair, CohortRun
@@ -138,7 +139,7 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
             data = form.cleaned_data
             run = cohort.create_run(
                 program=data["program"],
-                by=request.user,  # type: ignore[arg-type]
+                by=user_of(request),
                 algorithm=data["algorithm"],
                 min_score=data["min_score"],
                 max_load=data["max_load"],
@@ -207,7 +208,7 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
 
     def edit_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         run = self._run(request, run_id)
-        by: User = request.user  # type: ignore[assignment]
+        by: User = user_of(request)
         back = reverse("admin:matching_cohortrun_review", args=[run.pk])
         page = request.POST.get("page", "")
         if page.isdigit():
@@ -257,7 +258,7 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
         if not already and not confirmed(request):
             return self._confirm_publish(request, run, review)
         try:
-            run = cohort.start_publishing(run=run, by=request.user)  # type: ignore[arg-type]
+            run = cohort.start_publishing(run=run, by=user_of(request))
         except RuleBroken as broken:
             self.message_user(request, broken.message, messages.ERROR)
             return HttpResponseRedirect(reverse("admin:matching_cohortrun_review", args=[run.pk]))
@@ -283,7 +284,7 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
     def discard_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
         run = self._run(request, run_id)
         try:
-            cohort.discard(run=run, by=request.user)  # type: ignore[arg-type]
+            cohort.discard(run=run, by=user_of(request))
         except RuleBroken as broken:
             self.message_user(request, broken.message, messages.ERROR)
             return HttpResponseRedirect(_page_of(run))

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from accounts.admin import AllowListAdmin, confirm_page, confirmed, selection
+from accounts.http import user_of
 from accounts.permissions import CoordinatorAdmin
 from matching import services
 from matching.models import Goal, Mentorship, MentorshipRequest, Transition
@@ -103,12 +104,16 @@ class MentorshipRequestAdmin(CoordinatorAdmin, AllowListAdmin):
                 button="Yes, approve and start them", hidden=selection(request, "approve_selected", queryset),
                 cancel_url=reverse("admin:matching_mentorshiprequest_changelist"), back_label="Mentorship requests",
             )  # fmt: skip
-        self._apply(request, queryset, "approved", lambda item: services.approve_request(request=item, by=request.user))  # type: ignore[arg-type]
+        self._apply(
+            request, queryset, "approved", lambda item: services.approve_request(request=item, by=user_of(request))
+        )
         return None
 
     @admin.action(description="Reject selected requests", permissions=["change"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest]) -> None:
-        self._apply(request, queryset, "rejected", lambda item: services.reject_request(request=item, by=request.user))  # type: ignore[arg-type]
+        self._apply(
+            request, queryset, "rejected", lambda item: services.reject_request(request=item, by=user_of(request))
+        )
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[MentorshipRequest], done: str, verb: Any) -> None:
         """Run the service once per request; one broken rule never stops the others."""

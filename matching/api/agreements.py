@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import user_of
 from accounts.models import User
 from matching.api.common import FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
 from matching.api.meetings import participant_mentorship
@@ -20,7 +21,7 @@ from matching.services import agreement as service
 
 
 def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+    return user_of(request)
 
 
 class AgreementSerializer(serializers.ModelSerializer):

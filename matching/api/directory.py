@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import user_of
 from accounts.models import Membership, MenteeProfile, MentorProfile, Specialty
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, WorkflowViewSet, _in_order, _public_background
 from matching.api.serializers import (
@@ -76,9 +77,9 @@ class MentorViewSet(WorkflowViewSet):
         allowed = filters.allowed_ids()
         # engine.rank_mentors and engine.explain_mentors each read the mentee's profile; here
         # it is read once, and the page is ranked and explained from the same index.
-        found = engine.directory(engine.program_of(request.user, Membership.Role.MENTEE))  # type: ignore[arg-type]
+        found = engine.directory(engine.program_of(user_of(request), Membership.Role.MENTEE))
         index = found.mentors
-        mentee = engine.features_of_mentee(request.user, viewer="owner", off=found.off)  # type: ignore[arg-type]
+        mentee = engine.features_of_mentee(user_of(request), viewer="owner", off=found.off)
         ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=options["accepting"] != "true")
         ids: list[int] = ranked_ids.tolist()
         if options["ordering"] == "name":
@@ -95,7 +96,7 @@ class MentorViewSet(WorkflowViewSet):
 
     def retrieve(self, request: Request, id: str) -> Response:
         profile = self.get_object()
-        matches = engine.explain_mentors(request.user, [profile.user_id])  # type: ignore[arg-type]
+        matches = engine.explain_mentors(user_of(request), [profile.user_id])
         return Response(
             MentorCardSerializer(profile, context={**self.get_serializer_context(), "matches": matches}).data
         )
@@ -126,7 +127,7 @@ class MenteeViewSet(WorkflowViewSet):
 
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated, IsVerifiedMentor])
     def suggested(self, request: Request) -> Response:
-        suggestions = engine.suggest_mentees(request.user, k=SUGGESTIONS)  # type: ignore[arg-type]
+        suggestions = engine.suggest_mentees(user_of(request), k=SUGGESTIONS)
         page: list[tuple[int, Any]] = self.paginate_queryset(suggestions)  # type: ignore[assignment]
         ids = [mentee_id for mentee_id, _ in page]
         context = {**self.get_serializer_context(), "matches": dict(page)}

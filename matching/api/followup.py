@@ -19,6 +19,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import user_of
 from accounts.models import User
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
 from matching.api.followup_serializers import (
@@ -33,7 +34,7 @@ from matching.services.checkins import answer_checkin
 
 
 def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+    return user_of(request)
 
 
 @extend_schema_view(

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import user_of
 from accounts.models import User
 from matching.api.common import FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
 from matching.api.serializers import MAX_ID
@@ -31,7 +32,7 @@ from matching.services import meetings as service
 
 
 def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+    return user_of(request)
 
 
 class OffsetDateTimeField(serializers.DateTimeField):

@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import user_of
 from matching import services
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
 from matching.api.serializers import (
@@ -44,7 +45,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Mentorship.objects.none()
         return (
-            Mentorship.objects.for_user(self.request.user)  # type: ignore[arg-type]
+            Mentorship.objects.for_user(user_of(self.request))
             .select_related("mentee", "mentor")
             .prefetch_related("goals")
             .order_by("-started_at", "-pk")
@@ -56,7 +57,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         """End the mentorship: outcome completed or ended (early), a reason, feedback and a 1-5 rating."""
         form = EndSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        ended = services.end_mentorship(mentorship=self.get_object(), by=request.user, **form.validated_data)  # type: ignore[arg-type]
+        ended = services.end_mentorship(mentorship=self.get_object(), by=user_of(request), **form.validated_data)
         return Response(self._fresh(ended))
 
     @extend_schema(request=FeedbackSerializer, responses={200: MentorshipSerializer, **VERB_ERRORS})
@@ -72,7 +73,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsMentorshipMentee])
     def rematch(self, request: Request, pk: str) -> Response:
         """The mentee of a mentorship that ended early asks the coordinators for a new mentor."""
-        mentorship = services.request_rematch(mentorship=self.get_object(), by=request.user)  # type: ignore[arg-type]
+        mentorship = services.request_rematch(mentorship=self.get_object(), by=user_of(request))
         return Response(self._fresh(mentorship))
 
     @extend_schema(responses={200: GoalSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND})
@@ -91,7 +92,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         form.is_valid(raise_exception=True)
         goal = services.add_goal(
             mentorship=mentorship,
-            by=request.user,  # type: ignore[arg-type]
+            by=user_of(request),
             text=form.validated_data["text"],
             done=form.validated_data.get("done", False),
         )
@@ -117,7 +118,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         form.is_valid(raise_exception=True)
         goal = services.update_goal(
             goal=goal,
-            by=request.user,  # type: ignore[arg-type]
+            by=user_of(request),
             text=form.validated_data.get("text"),
             done=form.validated_data.get("done"),
         )

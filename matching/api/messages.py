@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import user_of
 from accounts.models import User
 from matching.api.common import FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
 from matching.api.meetings import participant_mentorship
@@ -26,7 +27,7 @@ from matching.services import messages as service
 
 
 def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+    return user_of(request)
 
 
 class MessageSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import user_of
 from accounts.models import User
 from matching import services
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
@@ -50,7 +51,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return MentorshipRequest.objects.none()
         requests = (
-            MentorshipRequest.objects.for_user(self.request.user)  # type: ignore[arg-type]
+            MentorshipRequest.objects.for_user(user_of(self.request))
             .select_related("mentee", "mentor", "mentorship")
             .order_by("-created_at", "-pk")
         )
@@ -76,7 +77,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
         form = RequestCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
-        mentee: User = request.user  # type: ignore[assignment]
+        mentee: User = user_of(request)
         mentor = User.objects.filter(pk=data.pop("mentor")).first()
         if mentor is None:
             raise RuleBroken("not_a_mentor", "This person is not a verified mentor.", conflict=False)
@@ -87,7 +88,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRequestMentor])
     def accept(self, request: Request, pk: str) -> Response:
         """The mentor accepts: `accepted` when the program requires approval, otherwise `matched`."""
-        accepted = services.accept_request(request=self.get_object(), by=request.user)  # type: ignore[arg-type]
+        accepted = services.accept_request(request=self.get_object(), by=user_of(request))
         return Response(self._fresh(accepted))
 
     @extend_schema(request=DeclineSerializer, responses={200: RequestSerializer, **VERB_ERRORS})
@@ -95,21 +96,21 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
     def decline(self, request: Request, pk: str) -> Response:
         """The mentor declines, with a reason and an optional note."""
         answer = self._form(DeclineSerializer)
-        declined = services.decline_request(request=self.get_object(), by=request.user, **answer)  # type: ignore[arg-type]
+        declined = services.decline_request(request=self.get_object(), by=user_of(request), **answer)
         return Response(self._fresh(declined))
 
     @extend_schema(request=None, responses={200: RequestSerializer, **VERB_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsRequestMentee])
     def withdraw(self, request: Request, pk: str) -> Response:
         """The mentee takes the request back."""
-        withdrawn = services.withdraw_request(request=self.get_object(), by=request.user)  # type: ignore[arg-type]
+        withdrawn = services.withdraw_request(request=self.get_object(), by=user_of(request))
         return Response(self._fresh(withdrawn))
 
     @extend_schema(request=None, responses={200: RequestSerializer, **VERB_ERRORS})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsCoordinator])
     def approve(self, request: Request, pk: str) -> Response:
         """A coordinator approves an accepted request: `matched`, and the mentorship exists."""
-        approved = services.approve_request(request=self.get_object(), by=request.user)  # type: ignore[arg-type]
+        approved = services.approve_request(request=self.get_object(), by=user_of(request))
         return Response(self._fresh(approved))
 
     @extend_schema(request=RejectSerializer, responses={200: RequestSerializer, **VERB_ERRORS})
@@ -117,7 +118,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkflowV
     def reject(self, request: Request, pk: str) -> Response:
         """A coordinator rejects an accepted request, with an optional note."""
         answer = self._form(RejectSerializer)
-        rejected = services.reject_request(request=self.get_object(), by=request.user, **answer)  # type: ignore[arg-type]
+        rejected = services.reject_request(request=self.get_object(), by=user_of(request), **answer)
         return Response(self._fresh(rejected))
 
     def _form(self, serializer_class: type[Any]) -> dict[str, Any]:

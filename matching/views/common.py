@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.http import user_of
 from accounts.models import User as UserModel
 from accounts.permissions import role_of
 
 
 def _user(request: HttpRequest) -> UserModel:
-    return request.user  # type: ignore[return-value]
+    return user_of(request)
 
 
 def _is_htmx(request: HttpRequest) -> bool:

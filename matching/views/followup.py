@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.http import user_of
 from accounts.models import Membership, User
 from matching.models import CheckIn, EmailOptOut, Notification
 from matching.services.checkins import answer_checkin, read_checkin_token
@@ -108,7 +109,7 @@ class EmailPreferencesForm(forms.Form):
 
 
 def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+    return user_of(request)
 
 
 def _answer(request: HttpRequest, checkin: CheckIn, user: User, *, via_link: bool) -> HttpResponse:
