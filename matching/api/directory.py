@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.http import user_of
-from accounts.models import Membership, MenteeProfile, MentorProfile, Specialty
+from accounts.models import MenteeProfile, MentorProfile, Specialty
 from matching.api.common import ERRORS, FORBIDDEN, NOT_FOUND, WorkflowViewSet, _in_order, _public_background
 from matching.api.serializers import (
     DirectoryOptionsSerializer,
@@ -75,13 +75,10 @@ class MentorViewSet(WorkflowViewSet):
         if not filters.is_valid():
             raise translate_validation(filters.errors)
         allowed = filters.allowed_ids()
-        # engine.rank_mentors and engine.explain_mentors each read the mentee's profile; here
-        # it is read once, and the page is ranked and explained from the same index.
-        found = engine.directory(engine.program_of(user_of(request), Membership.Role.MENTEE))
-        index = found.mentors
-        mentee = engine.features_of_mentee(user_of(request), viewer="owner", off=found.off)
-        ranked_ids, _ = index.rank_mentors(mentee, allowed_ids=allowed, include_full=options["accepting"] != "true")
-        ids: list[int] = ranked_ids.tolist()
+        ranking = engine.rank_mentors_for(
+            user_of(request), allowed_ids=allowed, include_full=options["accepting"] != "true"
+        )
+        ids = ranking.ids
         if options["ordering"] == "name":
             ranked = set(ids)
             by_name = (filters.qs if allowed is not None else MentorProfile.objects.verified()).order_by(
@@ -89,8 +86,7 @@ class MentorViewSet(WorkflowViewSet):
             )
             ids = [i for i in dict.fromkeys(by_name.values_list("user_id", flat=True)) if i in ranked]
         page: list[int] = self.paginate_queryset(ids)  # type: ignore[assignment]
-        explained = ((mentor_id, index.explain(mentee, mentor_id)) for mentor_id in page if mentor_id in index)
-        context = {**self.get_serializer_context(), "matches": {i: match for i, match in explained if match}}
+        context = {**self.get_serializer_context(), "matches": ranking.explain(page)}
         cards = MentorCardSerializer(_in_order(self.get_queryset(), page), many=True, context=context)
         return self.get_paginated_response(cards.data)
 

@@ -622,17 +622,41 @@ def rank_mentors(
     return ids.tolist(), scores.tolist()
 
 
+@dataclass(frozen=True)
+class MentorRanking:
+    """One directory read for a mentee: the ranked mentor ids and scores, and what explains them.
+
+    The mentee's features are built once, before ranking; the page of mentors shown is
+    explained from the same features and the same index, so one read never goes back for them.
+    """
+
+    ids: list[int]
+    scores: list[float]
+    features: scoring.MenteeFeatures
+    index: MentorIndex
+
+    def explain(self, mentor_ids: Iterable[int]) -> dict[int, scoring.Match]:
+        """The full match, reasons worded for the mentee, for each of these mentors (a page)."""
+        explained = ((i, self.index.explain(self.features, i)) for i in mentor_ids if i in self.index)
+        return {mentor_id: match for mentor_id, match in explained if match is not None}
+
+
+def rank_mentors_for(mentee: User, *, allowed_ids: set[int] | None = None, include_full: bool = False) -> MentorRanking:
+    """The directory for a mentee, best first: the mentors of her program, limited to ``allowed_ids``
+    (``None``: all) and to those with room unless ``include_full``. ``MenteeProfile.DoesNotExist`` if
+    she has no profile."""
+    found = directory(program_of(mentee, Membership.Role.MENTEE))
+    features = features_of_mentee(mentee, viewer="owner", off=found.off)  # built once, as its owner sees it
+    ids, scores = found.mentors.rank_mentors(features, allowed_ids=allowed_ids, include_full=include_full)
+    return MentorRanking(ids.tolist(), scores.tolist(), features, found.mentors)
+
+
 def explain_mentors(mentee: User, mentor_ids: list[int]) -> dict[int, scoring.Match]:
     """The full match, reasons worded for the mentee, for each of a page of mentors."""
     found = directory(program_of(mentee, Membership.Role.MENTEE))
-    features = features_of_mentee(mentee, viewer="owner", off=found.off)
-    matches = {}
-    for mentor_id in mentor_ids:
-        if mentor_id in found.mentors:
-            match = found.mentors.explain(features, mentor_id)
-            if match is not None:
-                matches[mentor_id] = match
-    return matches
+    return MentorRanking([], [], features_of_mentee(mentee, viewer="owner", off=found.off), found.mentors).explain(
+        mentor_ids
+    )
 
 
 def suggest_mentees(mentor: User, *, k: int = 20) -> list[tuple[int, scoring.Match]]:

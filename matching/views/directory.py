@@ -105,14 +105,17 @@ def directory(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and form.cleaned_data["favourites"]:
         allowed = favourites if allowed is None else allowed & favourites
     try:
-        ids, scores = engine.rank_mentors(user, allowed_ids=allowed, include_full=form.include_full)
+        ranking: engine.MentorRanking | None = engine.rank_mentors_for(
+            user, allowed_ids=allowed, include_full=form.include_full
+        )
     except MenteeProfile.DoesNotExist:
-        ids, scores = [], []
+        ranking = None
+    ids, scores = (ranking.ids, ranking.scores) if ranking else ([], [])
     ranked = [(mentor_id, score) for mentor_id, score in zip(ids, scores, strict=True) if mentor_id not in hidden]
     page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     page_ids = [mentor_id for mentor_id, _ in page.object_list]
     profiles = _mentor_profiles().in_bulk(page_ids, field_name="user_id")
-    matches = engine.explain_mentors(user, page_ids) if page_ids else {}
+    matches = ranking.explain(page_ids) if ranking else {}
     cards = [
         Card(profiles[mentor_id], score, matches.get(mentor_id), mentor_id in favourites)
         for mentor_id, score in page.object_list
