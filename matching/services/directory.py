@@ -654,9 +654,8 @@ def rank_mentors_for(mentee: User, *, allowed_ids: set[int] | None = None, inclu
 def explain_mentors(mentee: User, mentor_ids: list[int]) -> dict[int, scoring.Match]:
     """The full match, reasons worded for the mentee, for each of a page of mentors."""
     found = directory(program_of(mentee, Membership.Role.MENTEE))
-    return MentorRanking([], [], features_of_mentee(mentee, viewer="owner", off=found.off), found.mentors).explain(
-        mentor_ids
-    )
+    features = features_of_mentee(mentee, viewer="owner", off=found.off)
+    return MentorRanking([], [], features, found.mentors).explain(mentor_ids)
 
 
 def suggest_mentees(mentor: User, *, k: int = 20) -> list[tuple[int, scoring.Match]]:
