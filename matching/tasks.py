@@ -33,7 +33,7 @@ def deliver_notification(self: object, notification_id: int) -> bool:
     return notifications.deliver(notification_id)
 
 
-@shared_task(name="matching.sweep_outbox")
+@shared_task(name="matching.sweep_outbox", soft_time_limit=660, time_limit=720)  # it sends too: see above
 def sweep_outbox() -> int:
     return notifications.sweep()
 
