@@ -558,10 +558,16 @@ class _History:
 
     def end(self, mentorship: Mentorship, *, status: str, when: datetime.datetime) -> None:
         completed = status == Mentorship.Status.COMPLETED
+        # As end_mentorship does: a check-in still open when it ended closes with it.
         CheckIn.objects.filter(mentorship=mentorship, status=CheckIn.Status.OPEN).update(
-            status=CheckIn.Status.MISSED if not completed else CheckIn.Status.COMPLETED, closed_at=when
+            status=CheckIn.Status.CLOSED, closed_at=when
         )
         CheckIn.objects.filter(mentorship=mentorship, created_at__gt=when).delete()
+        if not completed:  # ended early with the last check-in still waiting for answers
+            last = CheckIn.objects.filter(mentorship=mentorship).order_by("-due_on").first()
+            if last is not None and last.status != CheckIn.Status.CLOSED:
+                last.responses.all().delete()
+                CheckIn.objects.filter(pk=last.pk).update(status=CheckIn.Status.CLOSED, closed_at=when)
         Mentorship.objects.filter(pk=mentorship.pk).update(
             status=status,
             at_risk=False,
