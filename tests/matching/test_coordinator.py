@@ -291,11 +291,21 @@ def test_viewing_background_pages_is_audited(coordinator_client: Client) -> None
     mentee = make_mentee()
     give_background(mentee.user, "rural", True, Background.Visibility.COORDINATORS)
     row = Background.objects.get(user=mentee.user)
-    coordinator_client.get(reverse("admin:accounts_background_changelist"), {"attribute__exact": "rural"})
+    # Never filtered by attribute (identity is not a filter: the allow-list refuses it); by visibility.
+    listing = coordinator_client.get(
+        reverse("admin:accounts_background_changelist"), {"visibility__exact": "coordinators"}
+    )
+    assert listing.status_code == 200
+    assert (
+        coordinator_client.get(
+            reverse("admin:accounts_background_changelist"), {"attribute__exact": "rural"}
+        ).status_code
+        == 400
+    )
     coordinator_client.get(reverse("admin:accounts_background_change", args=[row.pk]))
     events = list(AuditEvent.objects.filter(action=AuditEvent.Action.VIEWED_SENSITIVE).order_by("at", "pk"))
     assert [e.target for e in events] == ["background list", f"background #{row.pk}"]
-    assert events[0].detail == {"query": {"attribute__exact": "rural"}}
+    assert events[0].detail == {"query": {"visibility__exact": "coordinators"}}
     assert all(e.actor and e.actor.is_staff for e in events)
 
 
