@@ -432,11 +432,11 @@ class MatchedFilter(admin.SimpleListFilter):
 
 @admin.register(MenteeProfile)
 class MenteeProfileAdmin(CoordinatorAdmin, AllowListAdmin):
-    list_display = ["user", "full_name", "stage", "school", "completeness_display", "updated_at"]
-    list_filter = [MatchedFilter, "stage"]
+    list_display = ["user", "full_name", "stage", "intended_profession", "school", "completeness_display", "updated_at"]
+    list_filter = [MatchedFilter, "stage", "intended_profession", "md_phd"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "school"]
     list_select_related = ["user"]
-    autocomplete_fields = ["target_specialties"]
+    autocomplete_fields = ["target_specialties", "current_specialty"]
     readonly_fields = ["user"]
     # Comfort preferences reveal the mentee's own background: matching only.
     exclude = ["comfort_preferences"]
@@ -493,6 +493,7 @@ class MentorProfileAdmin(CoordinatorAdmin, AllowListAdmin):
                     "npi_registry",
                     ("license_state", "license_number"),
                     "profession",
+                    "research_doctorate",
                     "board_certified",
                     "specialty",
                     "subspecialties",

@@ -391,9 +391,29 @@ class MenteeAboutForm(ProfileStepForm):
 
     class Meta:
         model = MenteeProfile
-        fields = ["first_name", "last_name", "timezone", "stage", "school", "bio"]
-        labels = {"bio": "A few sentences about you"}
+        fields = [
+            "first_name",
+            "last_name",
+            "timezone",
+            "stage",
+            "intended_profession",
+            "md_phd",
+            "school",
+            "current_specialty",
+            "training_year",
+            "bio",
+        ]
+        labels = {
+            "bio": "A few sentences about you",
+            "intended_profession": "Which profession are you heading for?",
+            "md_phd": "I am on (or aiming for) the MD/PhD physician-scientist path",
+            "current_specialty": "Specialty you train in now",
+            "training_year": "Postgraduate year (PGY)",
+        }
         help_texts = {
+            "intended_profession": "Mentors of that profession rank first. Leave empty if you are not sure yet.",
+            "current_specialty": "Residents and fellows only; put the fellowships you aim for under your goals.",
+            "training_year": "Residents and fellows only, e.g. 2 for PGY-2.",
             "school": "Your college, medical school or residency program.",
             "bio": "Shown to mentors you contact: where you come from, what drew you to medicine.",
         }
@@ -490,6 +510,7 @@ class MentorProfessionalForm(ProfileStepForm):
             "last_name",
             "timezone",
             "profession",
+            "research_doctorate",
             "specialty",
             "subspecialties",
             "board_certified",

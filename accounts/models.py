@@ -475,13 +475,51 @@ class MenteeProfile(ProfileBase):
         FELLOW = "fellow", "Fellow"
         ALLIED_HEALTH = "allied_health", "Allied-health student"
 
+    class IntendedProfession(models.TextChoices):
+        """The profession a mentee is heading for (matching.scoring.vocabulary.INTENDED_PROFESSIONS)."""
+
+        PHYSICIAN = "physician", "Physician (MD or DO, either)"
+        MD = "md", "Physician, MD"
+        DO = "do", "Osteopathic physician, DO"
+        PA = "pa", "Physician assistant"
+        NP = "np", "Nurse practitioner"
+        NURSING = "nursing", "Nursing"
+        PHARMACY = "pharmacy", "Pharmacy"
+        PT_OT = "pt_ot", "Physical or occupational therapy"
+        DENTISTRY = "dentistry", "Dentistry"
+        OTHER = "other", "Another health profession"
+
     PREMED_STAGES = frozenset({Stage.HIGH_SCHOOL, Stage.UNDERGRADUATE, Stage.POST_BACC, Stage.GAP_YEAR})
+    IN_TRAINING = frozenset({Stage.RESIDENT, Stage.FELLOW})
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_profile")
     stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
     school = models.CharField("school or institution", max_length=200, blank=True)
     target_specialties = models.ManyToManyField(
-        Specialty, blank=True, related_name="aspiring_mentees", help_text="Leave empty if you are undecided."
+        Specialty,
+        blank=True,
+        related_name="aspiring_mentees",
+        help_text="Leave empty if you are undecided. Residents and fellows: the fellowships you aim for. "
+        "A combined residency (e.g. Med-Peds): choose both specialties.",
+    )
+    intended_profession = models.CharField(
+        max_length=20, choices=IntendedProfession.choices, blank=True, help_text="Leave empty if you are undecided."
+    )
+    md_phd = models.BooleanField("MD/PhD path", default=False, help_text="Aiming to be a physician-scientist.")
+    current_specialty = models.ForeignKey(
+        Specialty,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trainees",
+        help_text="Residents and fellows: the specialty you train in now.",
+    )
+    training_year = models.PositiveSmallIntegerField(
+        "postgraduate year",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Residents and fellows: your PGY year.",
     )
     goals_text = models.TextField("goals in your own words", blank=True, max_length=2000)
     can_offer = models.JSONField(default=list, blank=True)
@@ -545,8 +583,11 @@ class MentorProfile(ProfileBase):
         MBBS = "mbbs", "MBBS / MBChB"
         NP = "np", "Nurse practitioner"
         PA = "pa", "Physician assistant"
+        RN = "rn", "Registered nurse"
         PHARMD = "pharmd", "PharmD"
         DPT = "dpt", "Physical therapist (DPT)"
+        OT = "ot", "Occupational therapist"
+        DENTIST = "dentist", "Dentist (DDS / DMD)"
         OTHER = "other", "Other health professional"
         MEDICAL_STUDENT = "medical_student", "Medical student (near-peer mentor)"
         RESIDENT = "resident", "Resident or fellow (near-peer mentor)"
@@ -576,6 +617,9 @@ class MentorProfile(ProfileBase):
     specialty = models.ForeignKey(Specialty, null=True, blank=True, on_delete=models.PROTECT, related_name="mentors")
     subspecialties = models.ManyToManyField(Specialty, blank=True, related_name="subspecialty_mentors")
     board_certified = models.BooleanField(default=False)
+    research_doctorate = models.BooleanField(
+        "research doctorate", default=False, help_text="Also a PhD or another research doctorate (physician-scientist)."
+    )
     institution = models.CharField(max_length=200, blank=True)
     years_in_practice = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(70)])
     npi = models.CharField(

@@ -300,7 +300,16 @@ class MenteeProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
 
     role = serializers.SerializerMethodField()
     target_specialties = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Specialty.objects.all(), required=False, help_text="Specialty ids; empty if undecided."
+        many=True,
+        queryset=Specialty.objects.all(),
+        required=False,
+        help_text="Specialty ids; empty if undecided. Residents and fellows: the fellowships aimed for.",
+    )
+    current_specialty = serializers.PrimaryKeyRelatedField(
+        queryset=Specialty.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Residents and fellows: the specialty id they train in now.",
     )
     topics = ChoiceListField(Topic.choices)
     kinds = ChoiceListField(Kind.choices)
@@ -322,7 +331,11 @@ class MenteeProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
         fields = [
             "role",
             "stage",
+            "intended_profession",
+            "md_phd",
             "school",
+            "current_specialty",
+            "training_year",
             "target_specialties",
             "goals_text",
             *COMMON_PROFILE_FIELDS,
@@ -398,6 +411,7 @@ class MentorProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
         fields = [
             "role",
             "profession",
+            "research_doctorate",
             "specialty",
             "subspecialties",
             "board_certified",
@@ -507,7 +521,11 @@ class PublicMenteeProfileSerializer(serializers.ModelSerializer):
         fields = [
             "role",
             "stage",
+            "intended_profession",
+            "md_phd",
             "school",
+            "current_specialty",
+            "training_year",
             "target_specialties",
             "goals_text",
             *COMMON_PROFILE_FIELDS,
@@ -533,6 +551,7 @@ class PublicMentorProfileSerializer(serializers.ModelSerializer):
         fields = [
             "role",
             "profession",
+            "research_doctorate",
             "specialty",
             "subspecialties",
             "board_certified",

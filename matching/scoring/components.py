@@ -26,6 +26,10 @@ The score is a weighted mean of components, each in [0, 1], in ``COMPONENTS`` or
 - ``mentor_preference``: the mentor's preferred stages and mentee groups (two-sided).
 - ``capacity``: the mentor's free places, (capacity - active) / capacity; 0 when not
   accepting.
+- ``profession``: the mentor's profession against the one the mentee is heading for
+  (``PROFESSION_FIT``): physicians for the physician-bound (DO mentors count fully for
+  the DO-bound, MDs 0.75), PAs for PA students, and so on; for an MD/PhD mentee a quarter
+  of it is a mentor's research doctorate. No weight for a mentee with no profession named.
 
 A component whose effective weight is 0 (e.g. a mentee with no goals) is left out of
 both the sum and the normalisation, so 100 means perfect on everything that counts.
@@ -47,11 +51,14 @@ from matching.scoring.vocabulary import (
     FLAG_ATTRIBUTES,
     GENDER_IDENTITIES,
     IMPORTANCE,
+    INTENDED_PROFESSIONS,
     KINDS,
     LANGUAGES,
     MODES,
+    PHYSICIAN_PROFESSIONS,
     PREFERENCE_GROUPS,
     PREMED_STAGES,
+    PROFESSIONS,
     RACE_ETHNICITIES,
     STAGES,
     TOPICS,
@@ -62,7 +69,7 @@ from matching.scoring.vocabulary import (
 
 COMPONENTS = (
     "specialty", "stage_fit", "goals", "availability", "mode",
-    "language", "comfort", "mentor_preference", "capacity",
+    "language", "comfort", "mentor_preference", "capacity", "profession",
 )  # fmt: skip
 SPECIALTY_STAGE_FACTOR = {
     **dict.fromkeys(PREMED_STAGES, 0.35),
@@ -102,6 +109,29 @@ SIMILAR_EXPERIENCE_GROUPS = ("first_generation", "urm", "international", "rural"
 SIMILAR_EXPERIENCE_PREFERENCES = frozenset({"race_ethnicity", "urm", "first_generation", "international"})
 SIMILAR_EXPERIENCE_CREDIT = 0.5
 
+# Profession fit: how well a mentor's profession serves the profession a mentee is heading
+# for (PRODUCT §5). A student bound for medical school meets physicians first; a DO-bound
+# student gets credit for DO mentors; allied-health students meet their own profession,
+# and the professions they work beside next. Unlisted pairs earn PROFESSION_ELSEWHERE.
+_PHYSICIAN = dict.fromkeys(("md", "do", "mbbs"), 1.0)
+PROFESSION_FIT: dict[str, dict[str, float]] = {
+    "physician": _PHYSICIAN,
+    "md": _PHYSICIAN,
+    "do": {"do": 1.0, "md": 0.75, "mbbs": 0.75},
+    "pa": {"pa": 1.0, "md": 0.5, "do": 0.5, "mbbs": 0.5, "np": 0.5},
+    "np": {"np": 1.0, "rn": 0.75, "pa": 0.5, "md": 0.5, "do": 0.5, "mbbs": 0.5},
+    "nursing": {"rn": 1.0, "np": 1.0},
+    "pharmacy": {"pharmd": 1.0},
+    "pt_ot": {"dpt": 1.0, "ot": 1.0},
+    "dentistry": {"dentist": 1.0},
+}
+# Physician-bound mentees: another profession earns nothing (it must rank below physicians
+# of the same field); the allied-health professions keep a little for everyone else.
+PROFESSION_ELSEWHERE = {"physician": 0.0, "md": 0.0, "do": 0.0}
+PROFESSION_ELSEWHERE_DEFAULT = 0.25
+PROFESSION_UNKNOWN = 0.25  # a mentor who has not said
+RESEARCH_SHARE = 0.25  # of the profession component, for MD/PhD mentees: a research doctorate
+
 
 @dataclass(frozen=True, slots=True)
 class Weights:
@@ -116,6 +146,7 @@ class Weights:
     comfort: float = 12.0
     mentor_preference: float = 5.0
     capacity: float = 8.0
+    profession: float = 10.0
 
     def __post_init__(self) -> None:
         for name, value in self.as_dict().items():
@@ -216,9 +247,12 @@ class MenteeFeatures:
     languages: frozenset[str] = frozenset({COMMON_LANGUAGE})
     background: Background = Background()
     comfort: Mapping[str, str] = field(default_factory=dict)
+    profession: str = ""  # an INTENDED_PROFESSIONS value; "" = not decided
+    md_phd: bool = False  # on the MD/PhD (physician-scientist) path
 
     def __post_init__(self) -> None:
         _check_in("stage", {self.stage}, STAGES)
+        _check_in("intended profession", {self.profession} - {""}, INTENDED_PROFESSIONS)
         _check_in("goal", self.goals, TOPICS)
         _check_in("kind", {self.kind} - {None}, KINDS)
         _check_in("mode", self.modes, MODES)
@@ -253,9 +287,13 @@ class MentorFeatures:
     capacity: int = 0
     active: int = 0
     accepting: bool = True
+    profession: str = ""  # a PROFESSIONS value; "" = not given
+    research_doctorate: bool = False  # a PhD or another research doctorate as well
+    verified_at: float = math.inf  # POSIX seconds; ties rank the earlier verified first
 
     def __post_init__(self) -> None:
         _check_in("topic", self.topics, TOPICS)
+        _check_in("profession", {self.profession} - {""}, PROFESSIONS)
         _check_in("kind", self.kinds, KINDS)
         _check_in("mode", self.modes, MODES)
         _check_in("language", self.languages, LANGUAGES)
@@ -273,6 +311,15 @@ class MentorFeatures:
         """Places left under capacity, capped by ``max_load`` (a cohort run's cap); ``MentorProfile.free_places``."""
         cap = self.capacity if max_load is None else min(self.capacity, max_load)
         return max(0, cap - self.active)
+
+    @property
+    def free_places(self) -> int:
+        """Places a request could take now: none while not accepting. The first tie-break."""
+        return self.remaining if self.accepting else 0
+
+    @property
+    def is_physician(self) -> bool:
+        return self.profession in PHYSICIAN_PROFESSIONS
 
     @property
     def is_open(self) -> bool:
@@ -378,12 +425,36 @@ def effective_weights(mentee: MenteeFeatures, mentor: MentorFeatures, weights: W
         "comfort": weights.comfort if comfort_denominator(mentee) > 0 else 0.0,
         "mentor_preference": weights.mentor_preference if has_preferences else 0.0,
         "capacity": weights.capacity,
+        "profession": weights.profession * profession_factor(mentee),
     }
 
 
 def specialty_factor(mentee: MenteeFeatures) -> float:
     """How much specialty counts at the mentee's stage; nothing to align when undecided."""
     return SPECIALTY_STAGE_FACTOR[mentee.stage] if mentee.target_specialties else 0.0
+
+
+def profession_factor(mentee: MenteeFeatures) -> float:
+    """1 when the mentee named a profession the table knows; "other" or undecided: nothing to judge."""
+    return 1.0 if mentee.profession in PROFESSION_FIT else 0.0
+
+
+def profession_fit(intended: str, md_phd: bool, profession: str, research_doctorate: bool) -> float:
+    """The profession component for one (mentee path, mentor profession) pair, in [0, 1].
+
+    The kernel tabulates this very function per mentee, so both give the same floats.
+    """
+    if intended not in PROFESSION_FIT:
+        return 0.0
+    if not profession:
+        base = PROFESSION_UNKNOWN
+    else:
+        base = PROFESSION_FIT[intended].get(
+            profession, PROFESSION_ELSEWHERE.get(intended, PROFESSION_ELSEWHERE_DEFAULT)
+        )
+    if not md_phd:
+        return base
+    return (1.0 - RESEARCH_SHARE) * base + (RESEARCH_SHARE if research_doctorate else 0.0)
 
 
 def guidance_factor(mentee: MenteeFeatures) -> float:
@@ -402,6 +473,7 @@ def component_values(mentee: MenteeFeatures, mentor: MentorFeatures, alignment: 
         "comfort": comfort_value(mentee, mentor),
         "mentor_preference": mentor_preference_value(mentee, mentor),
         "capacity": mentor.remaining / mentor.capacity if mentor.accepting and mentor.capacity else 0.0,
+        "profession": profession_fit(mentee.profession, mentee.md_phd, mentor.profession, mentor.research_doctorate),
     }
 
 

@@ -9,7 +9,8 @@ suggested mentees.
 
 The kernel repeats ``score_pair``'s arithmetic operation for operation, in the same
 order, in float64, so the vectorised score is bit-for-bit the pair score (a property
-test checks every pair). Ties rank by id, ascending.
+test checks every pair). Equal scores rank by a stated rule: mentors with more free places
+first, then the earlier verified, then by id; mentees by id.
 
 Indexes are plain in-memory objects: build one per program and process, then
 ``update``/``remove`` a row when a profile changes; weights may be swapped at any time.
@@ -287,13 +288,12 @@ class _Index(Generic[F]):
         return values
 
     def _ranked(self, tenths: Array, k: int | None, s: Scratch) -> IntArray:
-        """Rows where ``s.eligible``, by score descending then id ascending; the first ``k`` or all."""
-        ids = self._table["id"]
+        """Rows where ``s.eligible``, by score descending then ``_tiebreak``; the first ``k`` or all."""
         if k is not None and k < 0:
             raise ValueError(f"k must be >= 0, not {k}")
         if k is None:
-            rows = np.flatnonzero(s.eligible)
-            return rows[np.lexsort((ids[rows], -tenths[rows]))]
+            every: IntArray = np.flatnonzero(s.eligible)
+            return every[np.lexsort((*self._tiebreak(every), -tenths[every]))]
         # Scores are whole tenths in [0, 1000]: counting them finds the k-th best score in
         # one pass, where a partial sort (argpartition) costs several times more.
         shifted = np.multiply(np.add(tenths, 1.0, out=s.value), s.eligible, out=s.value)  # 0 = not eligible
@@ -301,8 +301,12 @@ class _Index(Generic[F]):
         at_least = np.cumsum(np.bincount(s.index, minlength=_MAX_TENTHS + 2)[:0:-1])
         reached = np.flatnonzero(at_least >= k)
         threshold = _MAX_TENTHS + 1 - int(reached[0]) if len(reached) else 1
-        rows = np.flatnonzero(np.greater_equal(s.index, threshold, out=s.flag))
-        return rows[np.lexsort((ids[rows], -s.index[rows]))][:k]
+        best: IntArray = np.flatnonzero(np.greater_equal(s.index, threshold, out=s.flag))
+        return best[np.lexsort((*self._tiebreak(best), -s.index[best]))][:k]
+
+    def _tiebreak(self, rows: IntArray) -> tuple[Array, ...]:
+        """Sort keys among equal scores, least significant first (``np.lexsort``'s order)."""
+        return (self._table["id"][rows],)
 
     def _filter(self, mask: BoolArray | None, allowed_ids: Collection[int] | None, s: Scratch) -> None:
         """Narrow ``s.eligible`` to the rows the caller's own filters kept."""
@@ -317,6 +321,11 @@ class MentorIndex(_Index[MentorFeatures]):
     """Every mentor of a program, ready to rank for any mentee."""
 
     _columns = MENTOR_COLUMNS
+
+    def _tiebreak(self, rows: IntArray) -> tuple[Array, ...]:
+        # More free places first, then the earlier verified, then the id.
+        table = self._table
+        return (table["id"][rows], table["verified_at"][rows], -table["free_places"][rows])
 
     def _positions(self, person: MentorFeatures) -> tuple[int, ...]:
         return self.space.positions(person.specialties)

@@ -29,6 +29,8 @@ from matching.scoring.components import (
     comfort_denominator,
     comfort_preferences,
     guidance_factor,
+    profession_factor,
+    profession_fit,
     specialty_factor,
     to_tenths,
 )
@@ -41,6 +43,7 @@ from matching.scoring.vocabulary import (
     LANGUAGES,
     MODES,
     PREFERENCE_GROUPS,
+    PROFESSIONS,
     RACE_ETHNICITIES,
     STAGES,
     TOPICS,
@@ -105,6 +108,8 @@ class Table:
             self._data[name] = grown
 
 
+_PROFESSION_CODES = 2 * (len(PROFESSIONS) + 1)
+
 _COMMON_COLUMNS: Columns = {
     "id": (np.int64, ()),
     "specialties": (np.int64, ()),  # a _TupleCodes code
@@ -130,6 +135,9 @@ MENTOR_COLUMNS: Columns = {
     "kinds": (np.uint8, ()),
     "capacity": (np.float64, ()),
     "open": (np.bool_, ()),
+    "profession": (np.uint8, ()),  # a _profession_code
+    "free_places": (np.int64, ()),  # ties: more free places first
+    "verified_at": (np.float64, ()),  # then the earlier verified
 }
 MENTEE_COLUMNS: Columns = {
     **_COMMON_COLUMNS,
@@ -153,7 +161,26 @@ MENTEE_COLUMNS: Columns = {
     "comfort_musts": (np.bool_, (len(BACKGROUND_ATTRIBUTES),)),
     "comfort_divisor": (np.float64, ()),  # at least 1, as the others
     "kind": (np.uint8, ()),
+    "profession_factor": (np.float64, ()),
+    # profession_fit for each _profession_code of a mentor: one lookup per pair.
+    "profession_fit": (np.float64, (_PROFESSION_CODES,)),
 }
+
+
+def _profession_code(profession: str, research_doctorate: bool) -> int:
+    """0-1 for an unknown profession, then two codes per PROFESSIONS value (without, with a research doctorate)."""
+    position = PROFESSIONS.index(profession) + 1 if profession else 0
+    return 2 * position + int(research_doctorate)
+
+
+def _profession_table(mentee: MenteeFeatures) -> Array:
+    table = np.zeros(_PROFESSION_CODES)
+    for profession in ("", *PROFESSIONS):
+        for research in (False, True):
+            table[_profession_code(profession, research)] = profession_fit(
+                mentee.profession, mentee.md_phd, profession, research
+            )
+    return table
 
 
 def _common_row(person: MenteeFeatures | MentorFeatures, specialty_code: int, region: int) -> Row:
@@ -188,6 +215,9 @@ def mentor_row(mentor: MentorFeatures, specialty_code: int, region: int) -> Row:
         # The same Python expression as score_pair's, so the same float.
         "capacity": mentor.remaining / mentor.capacity if mentor.accepting and mentor.capacity else 0.0,
         "open": mentor.is_open,
+        "profession": _profession_code(mentor.profession, mentor.research_doctorate),
+        "free_places": mentor.free_places,
+        "verified_at": mentor.verified_at,
     }
 
 
@@ -221,6 +251,8 @@ def mentee_row(mentee: MenteeFeatures, specialty_code: int, region: int) -> Row:
         "comfort_musts": musts,
         "comfort_divisor": divisor or 1.0,
         "kind": 0 if mentee.kind is None else 1 << KINDS.index(mentee.kind),
+        "profession_factor": profession_factor(mentee),
+        "profession_fit": _profession_table(mentee),
     }
 
 
@@ -280,6 +312,7 @@ def kernel(
         ("comfort", weights.comfort * e["comfort_factor"], lambda: s.comfort),
         ("mentor_preference", mentor_preference, lambda: _mentor_preference(e, r, s)),
         ("capacity", weights.capacity, lambda: r["capacity"]),
+        ("profession", weights.profession * e["profession_factor"], lambda: _profession(e, r, s)),
     )
     assert tuple(name for name, _, _ in terms) == COMPONENTS
     s.total.fill(0.0)
@@ -303,13 +336,14 @@ def _scale(e: Block, r: Block, weights: Weights, s: Scratch) -> Any:
         weights.comfort * e["comfort_factor"],
     ):
         before = before + weight
+    profession = weights.profession * e["profession_factor"]
     if isinstance(before, np.ndarray):  # many mentees, one mentor
-        denominator = before + weights.mentor_preference * r["has_preferences"] + weights.capacity
+        denominator = before + weights.mentor_preference * r["has_preferences"] + weights.capacity + profession
         scale = np.zeros_like(denominator)
         return np.divide(1000.0, denominator, out=scale, where=denominator != 0)
     # One mentee: only the mentor's "states a preference" varies, so two scales serve all.
     scales = [
-        to_tenths(before + mentor_preference + weights.capacity)
+        to_tenths(before + mentor_preference + weights.capacity + profession)
         for mentor_preference in (0.0, weights.mentor_preference)
     ]
     return np.take(scales, r["has_preferences"], out=s.scale)
@@ -397,6 +431,14 @@ def _attribute_matches(attribute: str, e: Block, r: Block, s: Scratch) -> Any:
     if not isinstance(r["flags"], np.ndarray):  # one mentor: the same answer for every mentee
         return np.bool_(r["flags"] & bit)
     return np.not_equal(np.bitwise_and(r["flags"], bit, out=s.u8), 0, out=s.flag)
+
+
+def _profession(e: Block, r: Block, s: Scratch) -> Array:
+    table = e["profession_fit"]
+    if isinstance(r["profession"], np.ndarray):  # one mentee, every mentor: a lookup per row
+        return np.take(table, r["profession"], out=s.value)
+    np.copyto(s.value, table[..., r["profession"]])  # every mentee, one mentor: one column
+    return s.value
 
 
 def _mentor_preference(e: Block, r: Block, s: Scratch) -> Array:

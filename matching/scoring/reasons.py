@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 
 from matching.scoring import availability as av
 from matching.scoring.components import (
+    PROFESSION_FIT,
+    RESEARCH_SHARE,
     SIMILAR_EXPERIENCE_GROUPS,
     SIMILAR_EXPERIENCE_PREFERENCES,
     STAGE_GUIDANCE,
@@ -29,11 +31,13 @@ from matching.scoring.components import (
 )
 from matching.scoring.vocabulary import (
     COMMON_LANGUAGE,
+    INTENDED_PROFESSION_LABELS,
     LANGUAGE_NAMES,
     MODE_LABELS,
     MODES,
     PREFERENCE_GROUP_NAMES,
     PREFERENCE_GROUPS,
+    PROFESSION_LABELS,
     RACE_ETHNICITIES,
     RACE_ETHNICITY_LABELS,
     STAGE_GROUP_NAMES,
@@ -110,6 +114,9 @@ def _specialty(
         text = "Has not listed a field" if audience == "mentee" else "Has not named a target field"
     elif reason_for is not None:
         text = reason_for(target, own, audience)
+        if audience == "mentee" and mentor.profession and not mentor.is_physician and value > 0:
+            # No board certificate: name the profession and the field it works in, not a certificate.
+            text = f"{PROFESSION_LABELS[mentor.profession]} working in {_field_of(text)}"
     elif value >= 1.0:
         text = "Works in your target field" if audience == "mentee" else "Aims for your field"
     elif value > 0:
@@ -117,6 +124,38 @@ def _specialty(
     else:
         text = "Works in a different field" if audience == "mentee" else "Aims for a different field"
     return ("specialty", text, 1.0)
+
+
+def _profession(mentee: MenteeFeatures, mentor: MentorFeatures, audience: Audience) -> list[tuple[str, str, float]]:
+    aim = INTENDED_PROFESSION_LABELS[mentee.profession]
+    found = []
+    base = PROFESSION_FIT[mentee.profession].get(mentor.profession, 0.0)
+    if mentor.profession and base > 0:
+        label = PROFESSION_LABELS[mentor.profession]
+        if audience == "mentee":
+            text = f"{label}: the path you chose" if base >= 1.0 else f"{label}: close to the path you chose ({aim})"
+        else:
+            text = (
+                f"Heading for your profession: {aim}"
+                if base >= 1.0
+                else f"Heading for a profession close to yours: {aim}"
+            )
+        found.append(("profession", text, 1.0))
+    if mentee.md_phd and mentor.research_doctorate:
+        text = "Physician-scientist: holds a research doctorate too" if audience == "mentee" else "On the MD/PhD path"
+        found.append(("profession.research", text, 1.0))
+    if len(found) == 2:  # split the points as the component does
+        share = RESEARCH_SHARE / (RESEARCH_SHARE + (1.0 - RESEARCH_SHARE) * base)
+        found = [(found[0][0], found[0][1], 1.0 - share), (found[1][0], found[1][1], share)]
+    return found
+
+
+def _field_of(text: str) -> str:
+    """A field reason reworded around the field: "X (subspecialty of your target)"."""
+    relation, _, field = text.partition(": ")
+    if relation == "Same certificate":
+        return f"your target field, {field}"
+    return f"{field} ({relation[0].lower()}{relation[1:]})" if field else text
 
 
 def _stage_fit(mentee: MenteeFeatures, mentor: MentorFeatures, audience: Audience) -> list[tuple[str, str, float]]:
@@ -256,4 +295,5 @@ _EXPLAINERS: dict[str, Explainer] = {
     "comfort": _comfort,
     "mentor_preference": _mentor_preference,
     "capacity": _capacity,
+    "profession": _profession,
 }

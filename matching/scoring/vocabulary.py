@@ -208,6 +208,36 @@ PREFERENCE_GROUPS = (
     "rural",
     "international",
 )
+INTENDED_PROFESSIONS = (
+    "physician",
+    "md",
+    "do",
+    "pa",
+    "np",
+    "nursing",
+    "pharmacy",
+    "pt_ot",
+    "dentistry",
+    "other",
+)
+PROFESSIONS = (
+    "md",
+    "do",
+    "mbbs",
+    "np",
+    "pa",
+    "rn",
+    "pharmd",
+    "dpt",
+    "ot",
+    "dentist",
+    "other",
+)
+PHYSICIAN_PROFESSIONS = (
+    "md",
+    "do",
+    "mbbs",
+)
 # --- End of generated part ---
 
 COMMON_LANGUAGE = "en"  # everyone in the program is assumed to share it
@@ -221,3 +251,30 @@ STAGE_GROUP_NAMES = {  # plural, for "Especially wants to mentor medical student
     "allied_health": "allied-health students",
 }
 MODE_LABELS = {"video": "video", "phone": "phone", "in_person": "in-person"}
+
+# The profession a mentee is heading for and a mentor's profession, inside a sentence.
+INTENDED_PROFESSION_LABELS = {
+    "physician": "physician (MD or DO)",
+    "md": "physician (MD)",
+    "do": "osteopathic physician (DO)",
+    "pa": "physician assistant",
+    "np": "nurse practitioner",
+    "nursing": "nursing",
+    "pharmacy": "pharmacy",
+    "pt_ot": "physical or occupational therapy",
+    "dentistry": "dentistry",
+    "other": "another health profession",
+}
+PROFESSION_LABELS = {
+    "md": "Physician (MD)",
+    "do": "Osteopathic physician (DO)",
+    "mbbs": "Physician (MBBS)",
+    "np": "Nurse practitioner",
+    "pa": "Physician assistant",
+    "rn": "Registered nurse",
+    "pharmd": "Pharmacist",
+    "dpt": "Physical therapist",
+    "ot": "Occupational therapist",
+    "dentist": "Dentist",
+    "other": "Health professional",
+}

@@ -55,10 +55,12 @@ from matching.scoring.availability import slots_to_utc_mask
 from matching.scoring.index import MenteeIndex, MentorIndex, SpecialtySpace
 from matching.scoring.privacy import Viewer, mentee_for, mentor_for, switched_off
 from matching.scoring.vocabulary import (
+    INTENDED_PROFESSIONS,
     KINDS,
     LANGUAGES,
     MODES,
     PREFERENCE_GROUPS,
+    PROFESSIONS,
     STAGES,
     TOPICS,
 )
@@ -121,12 +123,14 @@ def mentee_features(
         for attribute, importance in (profile.comfort_preferences or {}).items()
         if attribute in Background.Attribute.values and importance in scoring.IMPORTANCE_WEIGHTS
     }
+    targets = tuple(targets) if targets is not None else tuple(s.slug for s in profile.target_specialties.all())
+    if not targets and profile.stage in MenteeProfile.IN_TRAINING and profile.current_specialty:
+        # A resident or fellow with no fellowship in view is aiming to grow in their own field.
+        targets = (profile.current_specialty.slug,)
     features = scoring.MenteeFeatures(
         id=user.pk,
         stage=profile.stage if profile.stage in STAGES else "undergraduate",
-        target_specialties=tuple(targets)
-        if targets is not None
-        else tuple(s.slug for s in profile.target_specialties.all()),
+        target_specialties=targets,
         goals=_only(profile.topics, TOPICS),
         kind=next(iter(kinds)) if len(kinds) == 1 else None,
         availability=_mask(profile.availability, user.timezone),
@@ -136,6 +140,8 @@ def mentee_features(
         languages=_only(profile.languages, LANGUAGES) or frozenset({"en"}),
         background=background_features(background if background is not None else user.background.all()),
         comfort=comfort,
+        profession=profile.intended_profession if profile.intended_profession in INTENDED_PROFESSIONS else "",
+        md_phd=profile.md_phd,
     )
     return mentee_for(features, viewer, off)
 
@@ -175,6 +181,9 @@ def mentor_features(
         capacity=profile.capacity,
         active=active,
         accepting=profile.is_accepting(),
+        profession=profile.profession if profile.profession in PROFESSIONS else "",
+        research_doctorate=profile.research_doctorate,
+        verified_at=profile.verified_at.timestamp() if profile.verified_at else math.inf,
     )
     return mentor_for(features, viewer, off)
 
@@ -191,7 +200,7 @@ def mentor_profiles() -> Any:
 def mentee_profiles() -> Any:
     return (
         MenteeProfile.objects.visible()
-        .select_related("user")
+        .select_related("user", "current_specialty")
         .prefetch_related("target_specialties", "user__background")
     )
 
@@ -257,7 +266,7 @@ def load_mentees(
         ):
             targets[user_id].append(slug)
         backgrounds = _backgrounds(chunk)
-        for profile in MenteeProfile.objects.visible().filter(user_id__in=chunk).select_related("user"):
+        for profile in MenteeProfile.objects.visible().filter(user_id__in=chunk).select_related("user", "current_specialty"):
             user_id = profile.user_id
             found[user_id] = mentee_features(
                 profile,

@@ -45,13 +45,17 @@ MASKS = (
 def pair_ranking(
     mentee: MenteeFeatures, population: Sequence[MentorFeatures], weights: Weights, *, include_full: bool = False
 ) -> list[tuple[int, float]]:
-    """The reference: score every pair one by one, drop the excluded, sort by score then id."""
+    """The reference: score every pair one by one, drop the excluded, sort by score then the tie rule.
+
+    The stated tie rule: more free places first, then the earlier verified, then the id.
+    """
     found = []
     for mentor in population:
         match = score_pair(mentee, mentor, weights, SPACE, explain=False)
         if match is not None and (include_full or mentor.is_open):
-            found.append((mentor.id, match.score))
-    return sorted(found, key=lambda pair: (-pair[1], pair[0]))
+            found.append((match.score, mentor))
+    found.sort(key=lambda pair: (-pair[0], -pair[1].free_places, pair[1].verified_at, pair[1].id))
+    return [(mentor.id, score) for score, mentor in found]
 
 
 def as_pairs(ids: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import pytest
@@ -26,9 +27,11 @@ from matching.scoring.vocabulary import (
     FLAG_ATTRIBUTES,
     GENDER_IDENTITIES,
     IMPORTANCE,
+    INTENDED_PROFESSIONS,
     KINDS,
     MODES,
     PREFERENCE_GROUPS,
+    PROFESSIONS,
     RACE_ETHNICITIES,
     RACE_ETHNICITY_LABELS,
     STAGES,
@@ -541,6 +544,8 @@ mentees = st.builds(
     languages=st.frozensets(st.sampled_from(("en", "es", "zh"))),
     background=backgrounds,
     comfort=comfort_preferences,
+    profession=st.sampled_from(("", *INTENDED_PROFESSIONS)),
+    md_phd=st.booleans(),
 )
 mentors = st.builds(
     make_mentor,
@@ -556,6 +561,9 @@ mentors = st.builds(
     capacity=st.integers(0, 4),
     active=st.integers(0, 4),
     accepting=st.booleans(),
+    profession=st.sampled_from(("", *PROFESSIONS)),
+    research_doctorate=st.booleans(),
+    verified_at=st.sampled_from((math.inf, 1.7e9, 1.8e9)),
 )
 
 

@@ -65,6 +65,12 @@ def generated_vocabulary() -> str:
             {value: _in_a_sentence(label) for value, label in _labels(MentorProfile.PreferredGroup).items()},
         ),
         ("PREFERENCE_GROUPS", _values(MentorProfile.PreferredGroup)),
+        ("INTENDED_PROFESSIONS", _values(MenteeProfile.IntendedProfession)),
+        ("PROFESSIONS", _values(MentorProfile.Profession)),
+        (
+            "PHYSICIAN_PROFESSIONS",
+            tuple(p for p in _values(MentorProfile.Profession) if p in MentorProfile.PHYSICIAN_PROFESSIONS),
+        ),
     ]
     lines = [BEGIN]
     for name, value in constants:
