@@ -102,10 +102,11 @@ def test_ranking_equals_scoring_every_pair_one_by_one(committed: Any) -> None:
         mentor = found.mentors.get(mentor_id)
         match = score_pair(features, mentor, found.weights, found.space)
         if match is not None and mentor.is_open:
-            expected.append((-match.score, mentor_id))
+            # Equal scores: more free places first, then the earlier verified, then the id.
+            expected.append((-match.score, -mentor.free_places, mentor.verified_at, mentor_id))
     expected.sort()
-    assert ids == [mentor_id for _, mentor_id in expected]
-    assert scores == [-score for score, _ in expected]
+    assert ids == [row[-1] for row in expected]
+    assert scores == [-row[0] for row in expected]
 
 
 def test_no_stale_ranking_after_a_profile_edit(committed: Any) -> None:
