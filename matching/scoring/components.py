@@ -113,11 +113,13 @@ SIMILAR_EXPERIENCE_CREDIT = 0.5
 # for (PRODUCT §5). A student bound for medical school meets physicians first; a DO-bound
 # student gets credit for DO mentors; allied-health students meet their own profession,
 # and the professions they work beside next. Unlisted pairs earn PROFESSION_ELSEWHERE.
-_PHYSICIAN = dict.fromkeys(("md", "do", "mbbs"), 1.0)
+# Near-peer mentors (a medical student, a resident) are on the physician's road a few steps ahead.
+_NEAR_PEER = {"resident": 0.75, "medical_student": 0.5}
+_PHYSICIAN = {**dict.fromkeys(("md", "do", "mbbs"), 1.0), **_NEAR_PEER}
 PROFESSION_FIT: dict[str, dict[str, float]] = {
     "physician": _PHYSICIAN,
     "md": _PHYSICIAN,
-    "do": {"do": 1.0, "md": 0.75, "mbbs": 0.75},
+    "do": {"do": 1.0, "md": 0.75, "mbbs": 0.75, **_NEAR_PEER},
     "pa": {"pa": 1.0, "md": 0.5, "do": 0.5, "mbbs": 0.5, "np": 0.5},
     "np": {"np": 1.0, "rn": 0.75, "pa": 0.5, "md": 0.5, "do": 0.5, "mbbs": 0.5},
     "nursing": {"rn": 1.0, "np": 1.0},

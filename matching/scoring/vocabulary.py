@@ -232,6 +232,8 @@ PROFESSIONS = (
     "ot",
     "dentist",
     "other",
+    "medical_student",
+    "resident",
 )
 PHYSICIAN_PROFESSIONS = (
     "md",
@@ -277,4 +279,6 @@ PROFESSION_LABELS = {
     "ot": "Occupational therapist",
     "dentist": "Dentist",
     "other": "Health professional",
+    "medical_student": "Medical student",
+    "resident": "Resident or fellow",
 }

@@ -266,7 +266,9 @@ def load_mentees(
         ):
             targets[user_id].append(slug)
         backgrounds = _backgrounds(chunk)
-        for profile in MenteeProfile.objects.visible().filter(user_id__in=chunk).select_related("user", "current_specialty"):
+        for profile in (
+            MenteeProfile.objects.visible().filter(user_id__in=chunk).select_related("user", "current_specialty")
+        ):
             user_id = profile.user_id
             found[user_id] = mentee_features(
                 profile,

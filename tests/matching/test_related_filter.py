@@ -42,7 +42,9 @@ def test_the_related_filter_keeps_exactly_the_mentors_the_score_calls_related(ta
     everyone = client.get(MENTORS, {"accepting": "all"}).json()["results"]
     field_value = {item["id"]: item["match"]["components"]["specialty"] for item in everyone}
     specialty = Specialty.objects.get(slug=target)
-    kept = {item["id"] for item in client.get(MENTORS, {"specialty": specialty.pk, "related": "true"}).json()["results"]}
+    kept = {
+        item["id"] for item in client.get(MENTORS, {"specialty": specialty.pk, "related": "true"}).json()["results"]
+    }
 
     assert set(field_value) == set(mentors)
     assert kept == {mentor for mentor, value in field_value.items() if value >= RELATED_AT_LEAST}
