@@ -315,7 +315,7 @@ class MentorFeatures:
         return max(0, cap - self.active)
 
     @property
-    def free_places(self) -> int:
+    def open_places(self) -> int:
         """Places a request could take now: none while not accepting. The first tie-break."""
         return self.remaining if self.accepting else 0
 

@@ -325,7 +325,7 @@ class MentorIndex(_Index[MentorFeatures]):
     def _tiebreak(self, rows: IntArray) -> tuple[Array, ...]:
         # More free places first, then the earlier verified, then the id.
         table = self._table
-        return (table["id"][rows], table["verified_at"][rows], -table["free_places"][rows])
+        return (table["id"][rows], table["verified_at"][rows], -table["open_places"][rows])
 
     def _positions(self, person: MentorFeatures) -> tuple[int, ...]:
         return self.space.positions(person.specialties)

@@ -136,7 +136,7 @@ MENTOR_COLUMNS: Columns = {
     "capacity": (np.float64, ()),
     "open": (np.bool_, ()),
     "profession": (np.uint8, ()),  # a _profession_code
-    "free_places": (np.int64, ()),  # ties: more free places first
+    "open_places": (np.int64, ()),  # ties: more free places first
     "verified_at": (np.float64, ()),  # then the earlier verified
 }
 MENTEE_COLUMNS: Columns = {
@@ -216,7 +216,7 @@ def mentor_row(mentor: MentorFeatures, specialty_code: int, region: int) -> Row:
         "capacity": mentor.remaining / mentor.capacity if mentor.accepting and mentor.capacity else 0.0,
         "open": mentor.is_open,
         "profession": _profession_code(mentor.profession, mentor.research_doctorate),
-        "free_places": mentor.free_places,
+        "open_places": mentor.open_places,
         "verified_at": mentor.verified_at,
     }
 

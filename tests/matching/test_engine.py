@@ -103,7 +103,7 @@ def test_ranking_equals_scoring_every_pair_one_by_one(committed: Any) -> None:
         match = score_pair(features, mentor, found.weights, found.space)
         if match is not None and mentor.is_open:
             # Equal scores: more free places first, then the earlier verified, then the id.
-            expected.append((-match.score, -mentor.free_places, mentor.verified_at, mentor_id))
+            expected.append((-match.score, -mentor.open_places, mentor.verified_at, mentor_id))
     expected.sort()
     assert ids == [row[-1] for row in expected]
     assert scores == [-row[0] for row in expected]

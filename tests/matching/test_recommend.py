@@ -54,7 +54,7 @@ def pair_ranking(
         match = score_pair(mentee, mentor, weights, SPACE, explain=False)
         if match is not None and (include_full or mentor.is_open):
             found.append((match.score, mentor))
-    found.sort(key=lambda pair: (-pair[0], -pair[1].free_places, pair[1].verified_at, pair[1].id))
+    found.sort(key=lambda pair: (-pair[0], -pair[1].open_places, pair[1].verified_at, pair[1].id))
     return [(mentor.id, score) for score, mentor in found]
 
 
