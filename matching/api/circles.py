@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import user_of
 from accounts.models import User
 from matching.api.common import FORBIDDEN, NOT_FOUND, VERB_ERRORS, WorkflowViewSet
 from matching.api.serializers import MAX_ID
@@ -24,7 +25,7 @@ from matching.services import circles as service
 
 
 def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+    return user_of(request)
 
 
 class CircleSerializer(serializers.ModelSerializer):

@@ -66,7 +66,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workfl
         """Your feedback on a mentorship that has ended, whoever ended it: once, a text and a 1-5 rating."""
         form = FeedbackSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        given = services.leave_feedback(mentorship=self.get_object(), by=request.user, **form.validated_data)  # type: ignore[arg-type]
+        given = services.leave_feedback(mentorship=self.get_object(), by=user_of(request), **form.validated_data)
         return Response(self._fresh(given))
 
     @extend_schema(request=None, responses={200: MentorshipSerializer, **VERB_ERRORS})
