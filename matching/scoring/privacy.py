@@ -62,8 +62,8 @@ def background_for(background: Background, viewer: Viewer, off: Collection[str] 
         for attribute in BACKGROUND_ATTRIBUTES
         if attribute not in off and may_see(viewer, background.visibility.get(attribute))
     }
-    if len(kept) == len(BACKGROUND_ATTRIBUTES):
-        return background
+    if given(background) <= kept:
+        return background  # nothing to hide: the common case, and this runs for every person
     values: dict[str, object] = {}
     if "gender_identity" in kept:
         values["gender_identity"] = background.gender_identity
@@ -76,6 +76,16 @@ def background_for(background: Background, viewer: Viewer, off: Collection[str] 
     return Background(**values, visibility=visibility)  # type: ignore[arg-type]
 
 
+def given(background: Background) -> set[str]:
+    """The attributes ``background`` holds an answer for."""
+    found = {flag for flag in FLAG_ATTRIBUTES if getattr(background, flag) is not None}
+    if background.gender_identity is not None:
+        found.add("gender_identity")
+    if background.race_ethnicity:
+        found.add("race_ethnicity")
+    return found
+
+
 def mentee_for(mentee: MenteeFeatures, viewer: Viewer, off: Collection[str] = ()) -> MenteeFeatures:
     """A mentee as ``viewer`` may know them: comfort preferences only for owner and coordinators."""
     comfort = (
@@ -83,7 +93,10 @@ def mentee_for(mentee: MenteeFeatures, viewer: Viewer, off: Collection[str] = ()
         if viewer in SEES_PREFERENCES
         else {}
     )
-    return dataclasses.replace(mentee, background=background_for(mentee.background, viewer, off), comfort=comfort)
+    background = background_for(mentee.background, viewer, off)
+    if background is mentee.background and comfort == mentee.comfort:
+        return mentee
+    return dataclasses.replace(mentee, background=background, comfort=comfort)
 
 
 def mentor_for(mentor: MentorFeatures, viewer: Viewer, off: Collection[str] = ()) -> MentorFeatures:
@@ -93,9 +106,10 @@ def mentor_for(mentor: MentorFeatures, viewer: Viewer, off: Collection[str] = ()
         if viewer in SEES_PREFERENCES
         else frozenset()
     )
-    return dataclasses.replace(
-        mentor, background=background_for(mentor.background, viewer, off), preferred_groups=groups
-    )
+    background = background_for(mentor.background, viewer, off)
+    if background is mentor.background and groups == mentor.preferred_groups:
+        return mentor
+    return dataclasses.replace(mentor, background=background, preferred_groups=groups)
 
 
 def switched_off(values: object) -> frozenset[str]:
@@ -110,6 +124,7 @@ __all__ = [
     "VIEWERS",
     "Viewer",
     "background_for",
+    "given",
     "group_attribute",
     "may_see",
     "mentee_for",
