@@ -97,6 +97,7 @@ def test_with_cache_and_broker_down_people_sign_in_sign_up_and_reset_passwords(
             "last_name": "Outage",
             "email": "ada.outage@example.org",
             "role": "mentee",
+            "timezone": "Europe/Paris",
             "password1": "a-long-and-unusual-passphrase",
             "password2": "a-long-and-unusual-passphrase",
         },
