@@ -167,9 +167,10 @@ def pair_by_pair(mentee: MenteeFeatures, mentors: list[MentorFeatures], space: S
     for mentor in mentors:
         match = score_pair(mentee, mentor, DEFAULT_WEIGHTS, space, explain=False)
         if match is not None and mentor.is_open:
-            scored.append((-match.score, mentor.id))
+            # The stated tie rule: more open places, then the earlier verified, then the id.
+            scored.append((-match.score, -mentor.open_places, mentor.verified_at, mentor.id))
     scored.sort()
-    return [mentor_id for _, mentor_id in scored[:10]]
+    return [row[-1] for row in scored[:10]]
 
 
 def run(size: int, queries: int, baseline_queries: int, baseline_sample: int, space: SpecialtySpace) -> list[str]:
