@@ -86,7 +86,11 @@ class MentorFilter(django_filters.FilterSet):
         help_text="With specialty: also the fields related to it on the alignment ladder (docs/matching.md).",
     )
     language = django_filters.ChoiceFilter(
-        choices=Language.choices, method="offers", empty_label="Any language", help_text="A language code."
+        label="Language",
+        choices=Language.choices,
+        method="offers",
+        empty_label="Any language",
+        help_text="A language code.",
     )
     mode = django_filters.ChoiceFilter(
         label="Meeting mode", choices=MeetingMode.choices, method="offers", empty_label="Any way"

@@ -110,7 +110,7 @@ def test_a_check_in_answered_by_link_shows_on_the_mentorship_and_a_low_rating_al
     # --- The coordinator is alerted and sees the mentorship at risk.
     coordinator = new_page()
     log_in(coordinator, coordinator_user.email)
-    nav_link = coordinator.get_by_role("link", name=re.compile(r"^Notifications, \d+ unread$"))
+    nav_link = coordinator.get_by_role("link", name=re.compile(r"^Notifications\s*, \d+ unread$"))
     expect(nav_link).to_be_visible()
     nav_link.click()
     alert = coordinator.locator(".notification-unread", has_text="Mentorship at risk").first

@@ -123,6 +123,7 @@ def test_mentorship_journey(new_page: Callable[[], Any], shot: Shot) -> None:
     mentee.get_by_label("Search").fill("sports")
     expect(cards).to_have_count(2)
     expect(mentee).to_have_url(re.compile(r"q=sports"))
+    mentee.get_by_text("More filters").click()  # the less used filters sit in a closed panel
     mentee.get_by_label("Language").select_option("es")
     expect(cards).to_have_count(1)
     shot(mentee, "directory-filtered")
