@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Kind, Membership, MentorProfile, Program, User
 from accounts.permissions import is_coordinator, is_mentee
-from matching.models import CheckIn, Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
+from matching.models import Block, CheckIn, Goal, InvalidTransition, Mentorship, MentorshipRequest, Notification
 from matching.services.notifications import coordinators, notify, notify_all
 
 logger = logging.getLogger(__name__)
@@ -206,6 +206,7 @@ def create_request(
         conflict=False,
     )
     assert profile is not None
+    _require(not Block.between(mentee, mentor), "blocked", "Contact between you and this mentor has been blocked.")
     _require(profile.is_accepting(), "not_accepting", "This mentor is not accepting requests right now.")
     _require(
         profile.free_places() > 0,
@@ -466,11 +467,12 @@ def start_mentorship(*, request: MentorshipRequest, by: User) -> MentorshipReque
     needed, cohort publishing). Call it inside a transaction: the mentor's profile row is
     locked first, so every path that starts a mentorship for this mentor queues here and the
     count below cannot go stale before the insert. Raises ``RuleBroken`` ("mentor_full",
-    "already_matched", "invalid_state").
+    "blocked", "already_matched", "invalid_state").
     """
     profile = MentorProfile.objects.select_for_update().get(user_id=request.mentor_id)
     _require(profile.free_places() > 0, "mentor_full", "The mentor has no room for another mentee.")
     _check_near_peer(request.mentee, request.mentor, request.program)
+    _require(not Block.between(request.mentee, request.mentor), "blocked", "These two have blocked contact.")
     now = timezone.now()
     _transition(request, Status.MATCHED, by=by)
     if request.kind == Kind.LONG_TERM and request.program.withdraw_other_long_term_requests:

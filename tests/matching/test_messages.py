@@ -188,3 +188,27 @@ def test_non_participants_get_404_on_every_message_endpoint() -> None:
         # For a coordinator too: this conversation has no report.
         calls.append(api.get(f"/api/v1/mentorships/{mentorship.pk}/messages/"))
         assert [call.status_code for call in calls] == [404] * len(calls)
+
+
+@pytest.mark.parametrize("blocker", ["mentee", "mentor"])
+def test_after_a_block_neither_a_new_request_nor_a_new_mentorship_between_them(blocker: str) -> None:
+    from matching.services.requests import start_mentorship
+
+    mentorship = make_mentorship()
+    mentee, mentor = mentorship.mentee, mentorship.mentor
+    by, other = (mentee, mentor) if blocker == "mentee" else (mentor, mentee)
+    messages.block(by=by, other=other, reason="No")
+    answer = client_for(mentee).post(
+        "/api/v1/requests/", {"mentor": mentor.pk, "kind": "short_term", "message": "Again?"}, format="json"
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "blocked"
+    assert not MentorshipRequest.objects.open().filter(mentee=mentee, mentor=mentor).exists()
+    # The backstop: a request made before the block cannot be turned into a mentorship.
+    old = MentorshipRequest.objects.filter(mentee=mentee, mentor=mentor).first()
+    assert old is not None
+    MentorshipRequest.objects.filter(pk=old.pk).update(status="accepted")
+    old.refresh_from_db()
+    with pytest.raises(RuleBroken) as broken:
+        start_mentorship(request=old, by=make_coordinator())
+    assert broken.value.code == "blocked"
+    assert not Mentorship.objects.active().filter(mentee=mentee, mentor=mentor).exists()
