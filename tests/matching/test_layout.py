@@ -42,7 +42,7 @@ def test_pure_package_imports_nothing_from_django_or_the_apps(package: str) -> N
 
 def test_matching_root_holds_only_conventional_modules_and_packages() -> None:
     conventional = {
-        "__init__", "admin", "apps", "api", "filters", "forms", "models", "permissions", "serializers",
+        "__init__", "admin", "apps", "api", "filters", "forms", "middleware", "models", "permissions", "serializers",
         "services", "signals", "tasks", "urls", "views",
     }  # fmt: skip
     root = REPO / "matching"
