@@ -13,7 +13,7 @@ import contextlib
 import datetime
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from matching.models import (
     Notification,
     Report,
 )
+from matching.services.meetings import cancel_meeting
 from matching.services.notifications import coordinators, notify, notify_all
 from matching.services.requests import RuleBroken, _require, end_mentorship, withdraw_request
 
@@ -199,9 +200,10 @@ def block(*, by: User, other: User, reason: str) -> Block:
     for request in MentorshipRequest.objects.open().filter(pair):
         withdraw_request(request=request, by=None, note="Contact blocked")
     for mentorship in Mentorship.objects.active().filter(pair).select_related("mentee", "mentor"):
-        Meeting.objects.filter(mentorship=mentorship, status__in=Meeting.LIVE_STATUSES).update(
-            status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=now
-        )
+        # Each live meeting is cancelled the normal way, so every calendar gets its METHOD:CANCEL.
+        for meeting in Meeting.objects.filter(mentorship=mentorship, status__in=Meeting.LIVE_STATUSES):
+            with contextlib.suppress(RuleBroken):  # started or cancelled meanwhile
+                cancel_meeting(meeting=meeting, by=by, note="Contact blocked")
         with contextlib.suppress(RuleBroken):  # ended meanwhile
             end_mentorship(mentorship=mentorship, by=by, outcome=Mentorship.Status.ENDED,
                            reason=Mentorship.EndReason.BLOCKED, feedback=reason)  # fmt: skip

@@ -212,3 +212,22 @@ def test_after_a_block_neither_a_new_request_nor_a_new_mentorship_between_them(b
         start_mentorship(request=old, by=make_coordinator())
     assert broken.value.code == "blocked"
     assert not Mentorship.objects.active().filter(mentee=mentee, mentor=mentor).exists()
+
+
+def test_blocking_sends_a_cancellation_invite_for_each_live_meeting() -> None:
+    mentorship = make_mentorship()
+    soon = datetime.datetime.now(UTC) + datetime.timedelta(days=1)
+    first = meetings.propose_meeting(mentorship=mentorship, by=mentorship.mentor, start=soon)
+    second = meetings.propose_meeting(
+        mentorship=mentorship, by=mentorship.mentee, start=soon + datetime.timedelta(days=1)
+    )
+    meetings.accept_meeting(meeting=second, by=mentorship.mentor)
+    messages.block(by=mentorship.mentee, other=mentorship.mentor, reason="No")
+    for meeting in (first, second):
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.CANCELLED
+        for person in (mentorship.mentee, mentorship.mentor):
+            cancel = Notification.objects.get(
+                kind=Notification.Kind.MEETING_CANCELLED, recipient=person, calendar__contains=meeting.uid
+            )
+            assert "METHOD:CANCEL" in cancel.calendar and f"SEQUENCE:{meeting.sequence}" in cancel.calendar
