@@ -508,6 +508,7 @@ class _History:
         return Meeting.objects.create(
             mentorship=mentorship,
             proposed_by_id=mentorship.mentee_id,
+            organizer_id=mentorship.mentee_id,
             start=local.astimezone(datetime.UTC),
             duration_minutes=self.rng.choice((30, 45, 60)),
             mode=Meeting.Mode.VIDEO,

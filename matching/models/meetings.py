@@ -75,6 +75,14 @@ class Meeting(models.Model):
         "matching.Circle", null=True, blank=True, on_delete=models.CASCADE, related_name="meetings"
     )
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The invite's ORGANIZER: the first proposer, for the life of the UID (a reschedule keeps it).",
+    )
     start = models.DateTimeField(db_index=True, help_text="An instant; stored in UTC.")
     duration_minutes = models.PositiveSmallIntegerField(default=30)
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.VIDEO)

@@ -53,12 +53,14 @@ def _event(meeting: Meeting, reader: User | None, *, cancelled: bool) -> Event:
     if meeting.location:
         event.add("location", meeting.location)
     event.add("status", "CANCELLED" if cancelled else ("CONFIRMED" if meeting.status != "proposed" else "TENTATIVE"))
-    if meeting.proposed_by is not None:
-        organizer = vCalAddress(f"mailto:{meeting.proposed_by.email}")
-        organizer.params["cn"] = vText(meeting.proposed_by.display_name)
+    # The ORGANIZER never changes for a UID: the first proposer, whoever reschedules later.
+    organizer_user = meeting.organizer or meeting.proposed_by
+    if organizer_user is not None:
+        organizer = vCalAddress(f"mailto:{organizer_user.email}")
+        organizer.params["cn"] = vText(organizer_user.display_name)
         event.add("organizer", organizer)
     for person in meeting.participants():
-        if meeting.proposed_by_id == person.pk:
+        if organizer_user is not None and organizer_user.pk == person.pk:
             continue
         attendee = vCalAddress(f"mailto:{person.email}")
         attendee.params["cn"] = vText(person.display_name)
@@ -94,7 +96,7 @@ def feed(user: User) -> bytes:
         Meeting.objects.for_user(user)
         .filter(start__gte=since)
         .exclude(status=Meeting.Status.DECLINED)
-        .select_related("proposed_by", "mentorship__mentee", "mentorship__mentor", "circle__mentor")
+        .select_related("proposed_by", "organizer", "mentorship__mentee", "mentorship__mentor", "circle__mentor")
     )
     events = [_event(m, user, cancelled=m.status == Meeting.Status.CANCELLED) for m in meetings]
     return _calendar(events, method=None)

@@ -74,7 +74,7 @@ def _tell_everyone(meeting: Meeting, kind: str, *, by: User, note: str = "") -> 
 def _locked(meeting: Meeting) -> Meeting:
     return (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("mentorship__mentee", "mentorship__mentor", "circle__mentor", "proposed_by")
+        .select_related("mentorship__mentee", "mentorship__mentor", "circle__mentor", "proposed_by", "organizer")
         .get(pk=meeting.pk)
     )
 
@@ -111,6 +111,7 @@ def propose_meeting(
         mentorship=None if mentorship.circle_id else mentorship,
         circle_id=mentorship.circle_id,
         proposed_by=by,
+        organizer=by,
         start=start.astimezone(datetime.UTC),
         duration_minutes=duration_minutes,
         mode=mode,

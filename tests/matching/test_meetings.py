@@ -248,3 +248,20 @@ def test_non_participants_get_404_on_every_meeting_endpoint() -> None:
         assert [call.status_code for call in calls] == [404] * len(calls)
     meeting.refresh_from_db()
     assert meeting.status == "proposed" and meeting.sequence == 0
+
+
+def test_the_organizer_stays_the_first_proposer_for_the_life_of_the_uid() -> None:
+    mentorship = pair()
+    start = datetime.datetime.now(UTC) + datetime.timedelta(days=2)
+    meeting = meetings.propose_meeting(mentorship=mentorship, by=mentorship.mentee, start=start)
+    moved = meetings.reschedule_meeting(meeting=meeting, by=mentorship.mentor, start=start + datetime.timedelta(days=1))
+    meetings.cancel_meeting(meeting=moved, by=mentorship.mentor)
+    invites = Notification.objects.exclude(calendar="").filter(calendar__contains=meeting.uid)
+    assert invites.count() == 6  # proposed, changed, cancelled; each to both
+    for note in invites:
+        event = Calendar.from_ical(note.calendar).walk("VEVENT")[0]
+        assert str(event["ORGANIZER"]) == f"mailto:{mentorship.mentee.email}"
+        attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
+        assert [str(a) for a in attendees] == [f"mailto:{mentorship.mentor.email}"]
+    feed = Calendar.from_ical(calendar.invite(moved, mentorship.mentor)).walk("VEVENT")[0]
+    assert str(feed["ORGANIZER"]) == f"mailto:{mentorship.mentee.email}"
