@@ -154,13 +154,23 @@ def decline_meeting(*, meeting: Meeting, by: User, note: str = "") -> Meeting:
     return meeting
 
 
+def _check_not_started(meeting: Meeting, now: datetime.datetime) -> None:
+    """The one rule for both verbs: a meeting whose start has come is logged, not moved or called off."""
+    _require(meeting.start > now, "meeting_started", "This meeting has started: log it instead.")
+
+
 @transaction.atomic
-def cancel_meeting(*, meeting: Meeting, by: User, note: str = "") -> Meeting:
+def cancel_meeting(*, meeting: Meeting, by: User, note: str = "", now: datetime.datetime | None = None) -> Meeting:
+    """Call off a live meeting that has not started; everyone gets a METHOD:CANCEL invite.
+
+    Raises ``RuleBroken`` ("not_your_meeting" 400, "invalid_state" / "meeting_started" 409)."""
+    now = now or timezone.now()
     meeting = _locked(meeting)
     _check_participant(meeting, by)
+    _check_not_started(meeting, now)
     _move(meeting, Status.CANCELLED)
     meeting.sequence += 1
-    meeting.updated_at = timezone.now()
+    meeting.updated_at = now
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     _tell_everyone(meeting, Note.MEETING_CANCELLED, by=by, note=note.strip())
     return meeting
@@ -183,6 +193,7 @@ def reschedule_meeting(
     meeting = _locked(meeting)
     _check_participant(meeting, by)
     _require(meeting.is_live, "invalid_state", "Only a proposed or accepted meeting can be rescheduled.")
+    _check_not_started(meeting, now)
     _require(mode is None or mode in Meeting.Mode.values, "bad_mode", "The mode is video, phone or in_person.",
              conflict=False)  # fmt: skip
     duration = meeting.duration_minutes if duration_minutes is None else duration_minutes

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 from icalendar import Calendar
 from rest_framework.test import APIClient
 
@@ -265,3 +267,28 @@ def test_the_organizer_stays_the_first_proposer_for_the_life_of_the_uid() -> Non
         assert [str(a) for a in attendees] == [f"mailto:{mentorship.mentor.email}"]
     feed = Calendar.from_ical(calendar.invite(moved, mentorship.mentor)).walk("VEVENT")[0]
     assert str(feed["ORGANIZER"]) == f"mailto:{mentorship.mentee.email}"
+
+
+def test_a_started_meeting_can_be_neither_rescheduled_nor_cancelled() -> None:
+    mentorship = pair()
+    real_now = datetime.datetime.now(UTC)
+    started = real_now - datetime.timedelta(minutes=10)
+    meeting = meetings.propose_meeting(mentorship=mentorship, by=mentorship.mentee, start=started,
+                                       now=real_now - datetime.timedelta(hours=1))  # fmt: skip
+    meetings.accept_meeting(meeting=meeting, by=mentorship.mentor)
+    later = (real_now + datetime.timedelta(days=1)).isoformat()
+    for person in (mentorship.mentee, mentorship.mentor):
+        api = client_for(person)
+        moved = api.post(f"/api/v1/meetings/{meeting.pk}/reschedule/", {"start": later}, format="json")
+        assert moved.status_code == 409 and moved.json()["code"] == "meeting_started"
+        cancelled = api.post(f"/api/v1/meetings/{meeting.pk}/cancel/", {}, format="json")
+        assert cancelled.status_code == 409 and cancelled.json()["code"] == "meeting_started"
+        page = Client()
+        page.force_login(person)
+        answered = page.post(reverse("matching:answer_meeting", args=[meeting.pk, "cancel"]), {"note": "x"})
+        assert answered.status_code == 302
+        form = {"start": later, "duration_minutes": 30, "mode": "video"}
+        assert page.post(reverse("matching:reschedule_meeting", args=[meeting.pk]), form).status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.ACCEPTED and meeting.start == started and meeting.sequence == 1
+    assert not Notification.objects.filter(kind=Notification.Kind.MEETING_CANCELLED).exists()
