@@ -231,3 +231,20 @@ def test_blocking_sends_a_cancellation_invite_for_each_live_meeting() -> None:
                 kind=Notification.Kind.MEETING_CANCELLED, recipient=person, calendar__contains=meeting.uid
             )
             assert "METHOD:CANCEL" in cancel.calendar and f"SEQUENCE:{meeting.sequence}" in cancel.calendar
+
+
+def test_the_report_page_names_the_coordinators_own_zone(client: Any) -> None:
+    from zoneinfo import ZoneInfo
+
+    mentorship = make_mentorship()
+    coordinator = make_coordinator()
+    coordinator.timezone = "Asia/Kolkata"
+    coordinator.save()
+    conversation = messages.conversation_of(mentorship)
+    rude = messages.post_message(conversation=conversation, by=mentorship.mentor, body="Something rude")
+    report = messages.report(conversation=conversation, by=mentorship.mentee, message=rude, reason="Rude")
+    client.force_login(coordinator)
+    text = client.get(f"/admin/coordinator/reports/{report.pk}/").content.decode()
+    local = report.created_at.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert f"{local:%H:%M} IST (Asia/Kolkata)" in text and f"{local:%H:%M} IST" in text.split("Something rude")[0]
+    assert " UTC" not in text
