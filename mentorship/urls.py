@@ -38,7 +38,8 @@ live_mentorship_urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path(
         "mentorships/<id:mentorship_pk>/meetings/slots/",
-        meetings_api.MentorshipMeetingViewSet.as_view({"get": "slots"}),
+        # A plain list of a few slots, never paginated (and so documented).
+        meetings_api.MentorshipMeetingViewSet.as_view({"get": "slots"}, pagination_class=None),
         name="mentorship-meeting-slots",
     ),
     path(

@@ -175,6 +175,8 @@ class MentorshipMeetingViewSet(mixins.ListModelMixin, WorkflowViewSet):
 
     @extend_schema(
         summary="Suggested times over the next 14 days in both people's weekly availability",
+        description="A plain JSON array (not paginated): at most a few slots.",
+        filters=False,
         responses={200: MeetingSlotSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def slots(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -78,8 +78,6 @@ def report_message(request: HttpRequest, message_id: int) -> HttpResponse:
     user = _user(request)
     message = get_object_or_404(Message.objects.select_related("conversation"), pk=message_id)
     if not message.conversation.involves(user):
-        from django.http import Http404
-
         raise Http404("No such message.")
     form = ReasonForm(request.POST)
     if form.is_valid():
@@ -98,6 +96,8 @@ def report_message(request: HttpRequest, message_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def report_or_block(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    if verb not in ("report", "block"):
+        raise Http404("No such safety action.")
     mentorship = participant_mentorship(request, pk)
     user = _user(request)
     other = mentorship.mentor if user.pk == mentorship.mentee_id else mentorship.mentee
@@ -109,7 +109,7 @@ def report_or_block(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         if verb == "block":
             service.block(by=user, other=other, reason=form.cleaned_data["reason"])
             messages.success(request, f"You blocked {other.display_name}. The mentorship has ended.")
-        else:
+        else:  # "report"
             service.report(conversation=service.conversation_of(mentorship), by=user, person=other,
                            reason=form.cleaned_data["reason"])  # fmt: skip
             messages.success(request, "Thank you. A coordinator has been alerted and will look at it.")

@@ -292,3 +292,16 @@ def test_a_started_meeting_can_be_neither_rescheduled_nor_cancelled() -> None:
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.ACCEPTED and meeting.start == started and meeting.sequence == 1
     assert not Notification.objects.filter(kind=Notification.Kind.MEETING_CANCELLED).exists()
+
+
+def test_the_schema_documents_slots_as_the_plain_list_they_are() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/mentorships/{mentorship_pk}/meetings/slots/"]["get"]
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body["type"] == "array" and body["items"]["$ref"].endswith("/MeetingSlot")
+    assert not {p["name"] for p in operation.get("parameters", [])} & {"page", "page_size", "limit", "offset"}
+    mentorship = pair()
+    answer = client_for(mentorship.mentee).get(f"/api/v1/mentorships/{mentorship.pk}/meetings/slots/")
+    assert answer.status_code == 200 and isinstance(answer.json(), list)

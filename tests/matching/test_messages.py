@@ -248,3 +248,16 @@ def test_the_report_page_names_the_coordinators_own_zone(client: Any) -> None:
     local = report.created_at.astimezone(ZoneInfo("Asia/Kolkata"))
     assert f"{local:%H:%M} IST (Asia/Kolkata)" in text and f"{local:%H:%M} IST" in text.split("Something rude")[0]
     assert " UTC" not in text
+
+
+def test_an_unknown_safety_action_is_a_404_and_files_nothing(client: Any) -> None:
+    from matching.models import Report
+
+    mentorship = make_mentorship()
+    make_coordinator()
+    client.force_login(mentorship.mentee)
+    for verb in ("reprot", "delete", "x"):
+        assert client.post(f"/mentorships/{mentorship.pk}/safety/{verb}/", {"reason": "x"}).status_code == 404
+    assert not Report.objects.exists() and not Notification.objects.filter(kind=Notification.Kind.REPORTED).exists()
+    assert client.post(f"/mentorships/{mentorship.pk}/safety/report/", {"reason": "x"}).status_code == 302
+    assert Report.objects.count() == 1
