@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import MeetingMode
+
 if TYPE_CHECKING:
     from accounts.models import Program, User
 
@@ -24,7 +26,11 @@ class MentoringPolicy(models.Model):
     program = models.OneToOneField("accounts.Program", on_delete=models.CASCADE, related_name="mentoring_policy")
     # The agreement template
     frequency = models.CharField(max_length=200, default="Every two weeks, 30 to 45 minutes")
-    channel = models.CharField(max_length=20, default="video", help_text="video, phone or in_person.")
+    # Choices, so the admin offers only the channels an agreement accepts (a free-text typo
+    # would make every agreement change fail with bad_channel).
+    channel = models.CharField(
+        max_length=20, choices=MeetingMode.choices, default=MeetingMode.VIDEO, help_text="video, phone or in_person."
+    )
     goals = models.TextField(max_length=2000, default="What the mentee wants to reach by the planned end.")
     confidentiality = models.TextField(
         max_length=2000,

@@ -247,3 +247,21 @@ def test_circles_through_the_api() -> None:
     assert outsider.get(f"/api/v1/circles/{made.json()['id']}/").status_code == 404
     assert outsider.post(url, {"mentorship": third.pk}, format="json").status_code == 404
     assert client_for(first.mentee).post(url, {"mentorship": first.pk}, format="json").status_code == 404
+
+
+def test_the_admin_offers_only_valid_channels_for_the_policy(rf: Any) -> None:
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+
+    request = rf.get("/admin/")
+    request.user = get_user_model().objects.create_superuser(email="root@example.org", password="x-Long-pass-1")
+    policy_admin = admin.site._registry[MentoringPolicy]
+    form_class = policy_admin.get_form(request)
+    assert [value for value, _ in form_class.base_fields["channel"].choices if value] == ["video", "phone", "in_person"]
+    data = {"program": Program.objects.default().pk, "frequency": "Weekly", "goals": "g", "confidentiality": "c",
+            "planned_weeks": 16, "inactivity_days": 21, "inactivity_step_days": 7, "no_meeting_weeks": 6,
+            "group_max_mentees": 6}  # fmt: skip
+    bad = form_class(data={**data, "channel": "zoom"})
+    assert not bad.is_valid() and "channel" in bad.errors
+    good = form_class(data={**data, "channel": "phone"})
+    assert "channel" not in good.errors
