@@ -171,6 +171,14 @@ def report(
         others = [p for p in conversation.participants() if p.pk != by.pk]
         person = others[0] if len(others) == 1 else None
     _require(person is not None and person.pk != by.pk, "who", "Say whom you report.", conflict=False)
+    if message is not None:
+        # One open report per message and reporter: a repeat would only alert the coordinators again.
+        Message.objects.select_for_update().filter(pk=message.pk).first()
+        _require(
+            not Report.objects.filter(message=message, reporter=by, resolved_at__isnull=True).exists(),
+            "already_reported",
+            "You have already reported this message; a coordinator will look at it.",
+        )
     made = Report.objects.create(
         conversation=conversation, message=message, reporter=by, reported_user=person, reason=reason[:2000]
     )

@@ -261,3 +261,18 @@ def test_an_unknown_safety_action_is_a_404_and_files_nothing(client: Any) -> Non
     assert not Report.objects.exists() and not Notification.objects.filter(kind=Notification.Kind.REPORTED).exists()
     assert client.post(f"/mentorships/{mentorship.pk}/safety/report/", {"reason": "x"}).status_code == 302
     assert Report.objects.count() == 1
+
+
+def test_a_message_is_reported_once_per_reporter_while_the_report_is_open() -> None:
+    from matching.models import Report
+
+    mentorship = make_mentorship()
+    coordinator = make_coordinator()
+    message = messages.post_message(conversation=messages.conversation_of(mentorship), by=mentorship.mentor, body="x")
+    api = client_for(mentorship.mentee)
+    first = api.post(f"/api/v1/messages/{message.pk}/report/", {"reason": "Rude"}, format="json")
+    assert first.status_code == 201
+    again = api.post(f"/api/v1/messages/{message.pk}/report/", {"reason": "Still rude"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "already_reported"
+    assert Report.objects.count() == 1
+    assert Notification.objects.filter(kind=Notification.Kind.REPORTED, recipient=coordinator).count() == 1
