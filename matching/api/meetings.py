@@ -29,6 +29,7 @@ from matching.api.serializers import MAX_ID
 from matching.models import Meeting, MeetingLog, Mentorship
 from matching.services import calendar
 from matching.services import meetings as service
+from matching.services.requests import RuleBroken
 
 
 def _user(request: Request) -> User:
@@ -177,10 +178,12 @@ class MentorshipMeetingViewSet(mixins.ListModelMixin, WorkflowViewSet):
         summary="Suggested times over the next 14 days in both people's weekly availability",
         description="A plain JSON array (not paginated): at most a few slots.",
         filters=False,
-        responses={200: MeetingSlotSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: MeetingSlotSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND, 409: VERB_ERRORS[409]},
     )
     def slots(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         mentorship = participant_mentorship(request, self.kwargs["mentorship_pk"])
+        if mentorship.status != Mentorship.Status.ACTIVE:
+            raise RuleBroken("mentorship_not_active", "Meetings are planned while the mentorship is live.")
         found = service.suggested_slots(mentorship=mentorship)
         return Response(MeetingSlotSerializer([{"start": s.start, "end": s.end} for s in found], many=True).data)
 

@@ -15,6 +15,7 @@ from matching.models import Agreement, Meeting, MentoringPolicy, Mentorship, Not
 from matching.services.notifications import notify
 from matching.services.requests import _require
 
+MAX_PLANNED = datetime.timedelta(days=5 * 365)  # the furthest planned end, from the start
 TERMS = ("frequency", "channel", "goals", "confidentiality", "planned_end")
 
 
@@ -40,7 +41,7 @@ def update_agreement(*, agreement: Agreement, by: User, **terms: Any) -> Agreeme
     """Change some terms while the mentorship is live; both sides then confirm again.
 
     ``terms`` among frequency, channel (video, phone, in_person), goals, confidentiality,
-    planned_end (a date after the start).
+    planned_end (a date after the start, at most five years after it).
     """
     agreement = Agreement.objects.select_for_update().select_related("mentorship").get(pk=agreement.pk)
     mentorship = agreement.mentorship
@@ -54,8 +55,10 @@ def update_agreement(*, agreement: Agreement, by: User, **terms: Any) -> Agreeme
     _require(channel in Meeting.Mode.values, "bad_channel", "The channel is video, phone or in_person.",
              conflict=False)  # fmt: skip
     planned_end = terms.get("planned_end", agreement.planned_end)
-    _require(isinstance(planned_end, datetime.date) and planned_end > timezone.localdate(mentorship.started_at),
-             "bad_planned_end", "The planned end comes after the start.", conflict=False)  # fmt: skip
+    start = timezone.localdate(mentorship.started_at)
+    _require(isinstance(planned_end, datetime.date) and start < planned_end <= start + MAX_PLANNED,
+             "bad_planned_end", "The planned end comes after the start, within five years.",
+             conflict=False)  # fmt: skip
     changed = False
     for name, value in terms.items():
         if isinstance(value, str):

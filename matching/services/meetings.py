@@ -349,6 +349,8 @@ def suggested_slots(
     At most two per shared window (a day, as a rule) and twelve in all, on the half hour, starting at least 12 hours
     from now, and never overlapping a meeting already proposed or accepted.
     """
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        return []  # an ended mentorship plans no meetings
     now = now or timezone.now()
     since = _ceil_half_hour(now + EARLIEST_NOTICE)
     until = now + datetime.timedelta(days=SLOT_DAYS)

@@ -265,3 +265,23 @@ def test_the_admin_offers_only_valid_channels_for_the_policy(rf: Any) -> None:
     assert not bad.is_valid() and "channel" in bad.errors
     good = form_class(data={**data, "channel": "phone"})
     assert "channel" not in good.errors
+
+
+def test_the_planned_end_is_bounded_and_slots_stop_when_the_mentorship_ends() -> None:
+    mentorship = make_mentorship()
+    url = f"/api/v1/mentorships/{mentorship.pk}/agreement/"
+    api = client_for(mentorship.mentor)
+    far = api.put(url, {"planned_end": "9999-12-31"}, format="json")
+    assert far.status_code == 400 and far.json()["code"] == "bad_planned_end"
+    assert (
+        api.put(
+            url, {"planned_end": str(datetime.date.today() + datetime.timedelta(days=300))}, format="json"
+        ).status_code
+        == 200
+    )
+    assert api.get(f"/api/v1/mentorships/{mentorship.pk}/meetings/slots/").status_code == 200
+    end_mentorship(mentorship=mentorship, by=mentorship.mentee, outcome="completed", reason="goals_met")
+    ended = api.get(f"/api/v1/mentorships/{mentorship.pk}/meetings/slots/")
+    assert ended.status_code == 409 and ended.json()["code"] == "mentorship_not_active"
+    mentorship.refresh_from_db()
+    assert meetings.suggested_slots(mentorship=mentorship) == []
