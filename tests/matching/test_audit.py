@@ -48,7 +48,8 @@ def test_admin_approvals_and_rejections_are_audited(verb: str, action: str) -> N
     client = Client()
     client.force_login(coordinator)
     client.post(
-        reverse("admin:matching_mentorshiprequest_changelist"), {"action": verb, "_selected_action": [request.pk]}
+        reverse("admin:matching_mentorshiprequest_changelist"),
+        {"action": verb, "_selected_action": [request.pk], "confirmed": "yes"},
     )
     [event] = audited(action, request)
     assert event.actor == coordinator
@@ -61,7 +62,7 @@ def test_the_audit_logs_approved_filter_finds_them() -> None:
     client.force_login(coordinator)
     client.post(
         reverse("admin:matching_mentorshiprequest_changelist"),
-        {"action": "approve_selected", "_selected_action": [request.pk]},
+        {"action": "approve_selected", "_selected_action": [request.pk], "confirmed": "yes"},
     )
     listing = client.get(reverse("admin:accounts_auditevent_changelist"), {"action__exact": "approved"})
     assert f"mentorship request #{request.pk}" in listing.content.decode()
