@@ -184,6 +184,12 @@ class UserAdmin(CoordinatorAdmin, AllowListAdmin, BaseUserAdmin):
 
         people = {str(user.pk): export_person(user) for user in queryset.order_by("pk")}
         body = json.dumps(people, indent=2, default=json_default)
+        AuditEvent.record(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORTED,
+            target="personal-data.json",
+            people=[int(pk) for pk in people],
+        )
         response = HttpResponse(body, content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
         return response
@@ -197,6 +203,7 @@ class UserAdmin(CoordinatorAdmin, AllowListAdmin, BaseUserAdmin):
         if "apply" in request.POST:
             for user in people:
                 erase_person(user)
+                AuditEvent.record(actor=request.user, action=AuditEvent.Action.ERASED, target=f"user #{user.pk}")
             self.message_user(request, f"Erased {len(people)} person(s); their figures remain, anonymised.")
             return None
         context = {

@@ -324,3 +324,8 @@ def test_a_superuser_exports_and_erases_from_the_admin_and_a_coordinator_cannot(
     client.post(changelist, {"action": "erase_people", "_selected_action": [mentee.pk], "apply": "1"})
     mentee.refresh_from_db()
     assert (mentee.is_active, mentee.first_name) == (False, "Erased")
+    from accounts.models import AuditEvent
+
+    audited = AuditEvent.objects.filter(actor=admin).values_list("action", "target")
+    assert ("exported", "personal-data.json") in audited
+    assert ("erased", f"user #{mentee.pk}") in audited
