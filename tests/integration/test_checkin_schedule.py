@@ -32,7 +32,15 @@ WORKERS = ("worker", "worker-2")
 
 
 def started_days_ago(mentorship: Mentorship, days: int) -> None:
-    Mentorship.objects.filter(pk=mentorship.pk).update(started_at=timezone.now() - datetime.timedelta(days=days))
+    """Move the clock: the mentorship started ``days`` ago, and its check-ins moved back with it."""
+    row = Mentorship.objects.get(pk=mentorship.pk)
+    started_at = timezone.now() - datetime.timedelta(days=days)
+    shift = started_at - row.started_at
+    Mentorship.objects.filter(pk=mentorship.pk).update(started_at=started_at)
+    if shift:  # a check-in due on an earlier date stays earlier than the next period's
+        for checkin in CheckIn.objects.filter(mentorship_id=mentorship.pk):
+            days_moved = round(shift.total_seconds() / 86400)
+            CheckIn.objects.filter(pk=checkin.pk).update(due_on=checkin.due_on + datetime.timedelta(days=days_moved))
 
 
 def checkins() -> set[tuple[int, int]]:
