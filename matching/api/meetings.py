@@ -214,6 +214,14 @@ class MeetingViewSet(mixins.RetrieveModelMixin, WorkflowViewSet):
     def _answer(self, meeting: Meeting) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
 
+    def _verb(self, request: Request, form_class: type[serializers.Serializer[Any]], verb: Any) -> Response:
+        """Load the meeting first (a stranger's is a 404 whatever the body), validate, call the service."""
+        meeting = self.get_object()
+        form = form_class(data=request.data)
+        form.is_valid(raise_exception=True)
+        verb(meeting=meeting, by=_user(request), **form.validated_data)
+        return self._answer(meeting)
+
     @extend_schema(request=None, responses={200: MeetingSerializer, **VERB_ERRORS})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
@@ -224,41 +232,25 @@ class MeetingViewSet(mixins.RetrieveModelMixin, WorkflowViewSet):
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
         """The other side declines a proposed time, optionally saying why."""
-        meeting = self.get_object()  # a stranger's meeting is a 404 whatever the body
-        form = NoteSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        meeting = service.decline_meeting(meeting=meeting, by=_user(request), **form.validated_data)
-        return self._answer(meeting)
+        return self._verb(request, NoteSerializer, service.decline_meeting)
 
     @extend_schema(request=NoteSerializer, responses={200: MeetingSerializer, **VERB_ERRORS})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         """Either side calls a proposed or accepted meeting off (invites go out with METHOD:CANCEL)."""
-        meeting = self.get_object()  # a stranger's meeting is a 404 whatever the body
-        form = NoteSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        meeting = service.cancel_meeting(meeting=meeting, by=_user(request), **form.validated_data)
-        return self._answer(meeting)
+        return self._verb(request, NoteSerializer, service.cancel_meeting)
 
     @extend_schema(request=RescheduleSerializer, responses={200: MeetingSerializer, **VERB_ERRORS})
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str) -> Response:
         """A new time: the meeting is proposed again, with the same UID and a higher SEQUENCE."""
-        meeting = self.get_object()  # a stranger's meeting is a 404 whatever the body
-        form = RescheduleSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        meeting = service.reschedule_meeting(meeting=meeting, by=_user(request), **form.validated_data)
-        return self._answer(meeting)
+        return self._verb(request, RescheduleSerializer, service.reschedule_meeting)
 
     @extend_schema(request=LogSerializer, responses={200: MeetingSerializer, **VERB_ERRORS})
     @action(detail=True, methods=["post"])
     def log(self, request: Request, pk: str) -> Response:
         """Say whether the meeting happened, with optional private notes."""
-        meeting = self.get_object()
-        form = LogSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        service.log_meeting(meeting=meeting, by=_user(request), **form.validated_data)
-        return self._answer(meeting)
+        return self._verb(request, LogSerializer, service.log_meeting)
 
     @extend_schema(
         responses={
