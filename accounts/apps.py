@@ -8,5 +8,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Signal receivers: the sign-in lockout's counters, token revocation on sign-out,
-        # and verification's return to review.
+        # verification's return to review, and text stored without disguising controls.
+        from django.db.models.signals import pre_save
+
         from accounts import signals, signin, tokens  # noqa: F401
+        from accounts.text import strip_controls_on_save
+
+        pre_save.connect(strip_controls_on_save, dispatch_uid="accounts-text-plain")

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
+from accounts.text import plain_text
 from matching.models import (
     Block,
     Conversation,
@@ -59,7 +60,7 @@ def _open_for_messages(conversation: Conversation) -> bool:
 @transaction.atomic
 def post_message(*, conversation: Conversation, by: User, body: str, now: datetime.datetime | None = None) -> Message:
     now = now or timezone.now()
-    body = body.strip()
+    body = plain_text(body).strip()  # as it will be stored: a lone override is an empty message
     _require(conversation.involves(by), "not_your_conversation", "Only its participants write in a conversation.",
              conflict=False)  # fmt: skip
     _require(bool(body), "empty_message", "Write a message first.", conflict=False)
