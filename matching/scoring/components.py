@@ -135,6 +135,11 @@ PROFESSION_UNKNOWN = 0.25  # a mentor who has not said
 RESEARCH_SHARE = 0.25  # of the profession component, for MD/PhD mentees: a research doctorate
 
 
+# A smaller positive weight is refused: a total of such weights can be so small that
+# ``to_tenths`` overflows to infinity and a score becomes NaN.
+MIN_WEIGHT = 1e-6
+
+
 @dataclass(frozen=True, slots=True)
 class Weights:
     """A program's weight per component: non-negative, any scale (scores are normalised)."""
@@ -152,8 +157,8 @@ class Weights:
 
     def __post_init__(self) -> None:
         for name, value in self.as_dict().items():
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"weight {name} must be a finite number >= 0, not {value!r}")
+            if not (math.isfinite(value) and (value == 0 or value >= MIN_WEIGHT)):
+                raise ValueError(f"weight {name} must be 0 or a finite number >= {MIN_WEIGHT}, not {value!r}")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, float]) -> Weights:

@@ -11,7 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.scoring.availability import slots_to_utc_mask
-from matching.scoring.components import DEFAULT_WEIGHTS, Background, MenteeFeatures, MentorFeatures, Weights, score_pair
+from matching.scoring.components import (
+    DEFAULT_WEIGHTS,
+    MIN_WEIGHT,
+    Background,
+    MenteeFeatures,
+    MentorFeatures,
+    Weights,
+    score_pair,
+)
 from matching.scoring.index import MenteeIndex, MentorIndex, SpecialtySpace
 from matching.scoring.reasons import GENERIC_COMFORT
 from tests.matching.test_scoring import (
@@ -66,10 +74,7 @@ def as_pairs(ids: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
 
 weights = st.builds(
     Weights,
-    **{
-        name: st.sampled_from([0.0, 1.0, 7.5, 30.0]) | st.floats(0, 50, allow_nan=False)
-        for name in DEFAULT_WEIGHTS.as_dict()
-    },
+    **{name: st.sampled_from([0.0, 1.0, 7.5, 30.0]) | st.floats(MIN_WEIGHT, 50) for name in DEFAULT_WEIGHTS.as_dict()},
 )
 placed_mentees = st.builds(
     lambda mentee, region, mask, timezone: dataclasses.replace(

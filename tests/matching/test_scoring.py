@@ -151,6 +151,8 @@ def test_reasons_are_sorted_by_points_and_add_up_to_about_the_score() -> None:
 def test_weights_reject_negative_and_unknown_components() -> None:
     with pytest.raises(ValueError, match="specialty"):
         Weights(specialty=-1)
+    with pytest.raises(ValueError, match="capacity"):  # 1000 / the total would overflow: a NaN score
+        Weights(**{**dict.fromkeys(COMPONENTS, 0.0), "capacity": 2.2e-309})
     with pytest.raises(ValueError, match="unknown weight"):
         Weights.from_mapping({"charisma": 3})
     assert Weights.from_mapping({"goals": 40}).goals == 40.0
