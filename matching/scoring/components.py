@@ -33,8 +33,12 @@ The score is a weighted mean of components, each in [0, 1], in ``COMPONENTS`` or
 
 A component whose effective weight is 0 (e.g. a mentee with no goals) is left out of
 both the sum and the normalisation, so 100 means perfect on everything that counts.
-Hard filters (``score_pair`` returns None): an unmet *must*, and a kind the mentor does
-not offer - the request would be refused anyway.
+Hard filters (``score_pair`` returns None): an unmet *must*, a kind the mentor does
+not offer, and a near-peer mentor (``NEAR_PEER_PROFESSIONS``: a medical student, a
+resident) with a mentee who is not at a premed stage - the request would be refused
+anyway (``matching.services.near_peer.check_pair`` applies the same ``is_near_peer`` and
+``is_premed``). Whether a program offers near-peer mentoring at all is the program's
+choice, not the pair's: its directory and cohort runs leave those mentors out.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ from matching.scoring.vocabulary import (
     KINDS,
     LANGUAGES,
     MODES,
+    NEAR_PEER_PROFESSIONS,
     PHYSICIAN_PROFESSIONS,
     PREFERENCE_GROUPS,
     PREMED_STAGES,
@@ -174,6 +179,16 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 
+def is_near_peer(profession: str) -> bool:
+    """Whether a mentor of this ``PROFESSIONS`` value is a near peer (a medical student, a resident)."""
+    return profession in NEAR_PEER_PROFESSIONS
+
+
+def is_premed(stage: str) -> bool:
+    """Whether this ``STAGES`` value is a premed stage, the only one a near-peer mentor mentors."""
+    return stage in PREMED_STAGES
+
+
 def _check_in(what: str, values: Iterable[str | None], allowed: tuple[str, ...]) -> None:
     if unknown := sorted(map(str, set(values) - set(allowed))):
         raise ValueError(f"unknown {what}: {', '.join(map(repr, unknown))}")
@@ -239,7 +254,9 @@ class MenteeFeatures:
     ``kind`` is the kind of mentorship wanted (None = any); ``availability`` is a
     168-bit UTC mask (see ``availability.slots_to_utc_mask``), ``timezone`` the IANA
     name reasons are written in; ``comfort`` maps a BACKGROUND_ATTRIBUTES name to an
-    IMPORTANCE ("the mentor shares my ...").
+    IMPORTANCE ("the mentor shares my ..."). ``stage_given`` is False for a profile with
+    no stage (or an unknown one): it is scored as ``stage`` says, but is not known to be
+    premed, so no near-peer mentor is matched with it.
     """
 
     id: int
@@ -256,6 +273,7 @@ class MenteeFeatures:
     comfort: Mapping[str, str] = field(default_factory=dict)
     profession: str = ""  # an INTENDED_PROFESSIONS value; "" = not decided
     md_phd: bool = False  # on the MD/PhD (physician-scientist) path
+    stage_given: bool = True
 
     def __post_init__(self) -> None:
         _check_in("stage", {self.stage}, STAGES)
@@ -267,6 +285,11 @@ class MenteeFeatures:
         _check_in("comfort attribute", self.comfort.keys(), BACKGROUND_ATTRIBUTES)
         _check_in("importance", self.comfort.values(), IMPORTANCE)
         _check_mask(self.availability)
+
+    @property
+    def is_premed(self) -> bool:
+        """At a premed stage (``PREMED_STAGES``), as far as anyone knows: near-peer mentors mentor only these."""
+        return self.stage_given and is_premed(self.stage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +350,11 @@ class MentorFeatures:
     @property
     def is_physician(self) -> bool:
         return self.profession in PHYSICIAN_PROFESSIONS
+
+    @property
+    def is_near_peer(self) -> bool:
+        """A medical student or resident: mentors premeds only, in programs that offer it."""
+        return is_near_peer(self.profession)
 
     @property
     def is_open(self) -> bool:
@@ -413,8 +441,10 @@ def to_tenths(denominator: float) -> float:
 
 
 def is_excluded(mentee: MenteeFeatures, mentor: MentorFeatures) -> bool:
-    """The hard filters: a kind the mentor does not offer, or an unmet *must*."""
+    """The hard filters: a kind the mentor does not offer, a near peer with a mentee not premed, an unmet *must*."""
     if mentee.kind is not None and mentor.kinds and mentee.kind not in mentor.kinds:
+        return True
+    if mentor.is_near_peer and not mentee.is_premed:
         return True
     return any(term.importance == "must" and not term.passes_must for term in comfort_terms(mentee, mentor))
 

@@ -136,6 +136,7 @@ MENTOR_COLUMNS: Columns = {
     "capacity": (np.float64, ()),
     "open": (np.bool_, ()),
     "profession": (np.uint8, ()),  # a _profession_code
+    "near_peer": (np.bool_, ()),
     "open_places": (np.int64, ()),  # ties: more free places first
     "verified_at": (np.float64, ()),  # then the earlier verified
 }
@@ -161,6 +162,7 @@ MENTEE_COLUMNS: Columns = {
     "comfort_musts": (np.bool_, (len(BACKGROUND_ATTRIBUTES),)),
     "comfort_divisor": (np.float64, ()),  # at least 1, as the others
     "kind": (np.uint8, ()),
+    "premed": (np.bool_, ()),
     "profession_factor": (np.float64, ()),
     # profession_fit for each _profession_code of a mentor: one lookup per pair.
     "profession_fit": (np.float64, (_PROFESSION_CODES,)),
@@ -216,6 +218,7 @@ def mentor_row(mentor: MentorFeatures, specialty_code: int, region: int) -> Row:
         "capacity": mentor.remaining / mentor.capacity if mentor.accepting and mentor.capacity else 0.0,
         "open": mentor.is_open,
         "profession": _profession_code(mentor.profession, mentor.research_doctorate),
+        "near_peer": mentor.is_near_peer,
         "open_places": mentor.open_places,
         "verified_at": mentor.verified_at,
     }
@@ -251,6 +254,7 @@ def mentee_row(mentee: MenteeFeatures, specialty_code: int, region: int) -> Row:
         "comfort_musts": musts,
         "comfort_divisor": divisor or 1.0,
         "kind": 0 if mentee.kind is None else 1 << KINDS.index(mentee.kind),
+        "premed": mentee.is_premed,
         "profession_factor": profession_factor(mentee),
         "profession_fit": _profession_table(mentee),
     }
@@ -298,6 +302,7 @@ def kernel(
 ) -> tuple[Array, Array]:
     """Scores in tenths of a point, and the hard-filter mask, for every row; in ``s``."""
     _kind_excluded(e, r, s)
+    _near_peer_excluded(e, r, s)
     if some(e["comfort_factor"]):
         _comfort(e, r, s)
     # Where a mentor states no preference the value is 0, so the full weight adds 0 too.
@@ -357,6 +362,15 @@ def _kind_excluded(e: Block, r: Block, s: Scratch) -> None:
     np.equal(np.bitwise_and(r["kinds"], e["kind"], out=s.u8), 0, out=s.excluded)
     if isinstance(e["kind"], np.ndarray):
         np.logical_and(s.excluded, e["kind"] != 0, out=s.excluded)
+
+
+def _near_peer_excluded(e: Block, r: Block, s: Scratch) -> None:
+    # A near-peer mentor mentors premeds only. One side is a single row: a plain bool.
+    if isinstance(e["premed"], np.ndarray):  # every mentee, one mentor
+        if r["near_peer"]:
+            np.logical_or(s.excluded, np.logical_not(e["premed"], out=s.flag), out=s.excluded)
+    elif not e["premed"]:  # one mentee who is not premed, every mentor
+        np.logical_or(s.excluded, r["near_peer"], out=s.excluded)
 
 
 def _stage_fit(e: Block, r: Block, s: Scratch) -> Array:

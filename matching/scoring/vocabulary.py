@@ -240,6 +240,10 @@ PHYSICIAN_PROFESSIONS = (
     "do",
     "mbbs",
 )
+NEAR_PEER_PROFESSIONS = (
+    "medical_student",
+    "resident",
+)
 # --- End of generated part ---
 
 COMMON_LANGUAGE = "en"  # everyone in the program is assumed to share it

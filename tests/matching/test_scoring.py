@@ -30,7 +30,9 @@ from matching.scoring.vocabulary import (
     INTENDED_PROFESSIONS,
     KINDS,
     MODES,
+    NEAR_PEER_PROFESSIONS,
     PREFERENCE_GROUPS,
+    PREMED_STAGES,
     PROFESSIONS,
     RACE_ETHNICITIES,
     RACE_ETHNICITY_LABELS,
@@ -314,6 +316,18 @@ def test_kind_not_offered_excludes_the_pair() -> None:
     assert score_pair(mentee, make_mentor(kinds=frozenset())) is not None  # offers every kind
 
 
+def test_near_peer_mentors_are_for_premed_mentees_only() -> None:
+    for profession in NEAR_PEER_PROFESSIONS:
+        near_peer = make_mentor(profession=profession)
+        for stage in STAGES:
+            match = score_pair(make_mentee(stage=stage), near_peer)
+            assert (match is not None) == (stage in PREMED_STAGES), (profession, stage)
+        # No stage given: scored as an undergraduate, but not known to be premed.
+        assert score_pair(make_mentee(stage="undergraduate", stage_given=False), near_peer) is None
+    for stage in STAGES:  # the other professions mentor every stage
+        assert score_pair(make_mentee(stage=stage), make_mentor(profession="md")) is not None
+
+
 def test_full_or_paused_mentor_is_scorable_with_no_capacity_credit() -> None:
     full = score(make_mentee(), make_mentor(capacity=2, active=2))
     paused = score(make_mentee(), make_mentor(accepting=False))
@@ -548,6 +562,7 @@ mentees = st.builds(
     comfort=comfort_preferences,
     profession=st.sampled_from(("", *INTENDED_PROFESSIONS)),
     md_phd=st.booleans(),
+    stage_given=st.booleans(),
 )
 mentors = st.builds(
     make_mentor,
@@ -563,7 +578,8 @@ mentors = st.builds(
     capacity=st.integers(0, 4),
     active=st.integers(0, 4),
     accepting=st.booleans(),
-    profession=st.sampled_from(("", *PROFESSIONS)),
+    # Near peers (premed mentees only: a hard filter) drawn as often as every other profession together.
+    profession=st.sampled_from(("", *PROFESSIONS)) | st.sampled_from(NEAR_PEER_PROFESSIONS),
     research_doctorate=st.booleans(),
     verified_at=st.sampled_from((math.inf, 1.7e9, 1.8e9)),
 )

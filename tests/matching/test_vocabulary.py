@@ -56,6 +56,7 @@ def test_sentence_wording_covers_exactly_the_choice_values(name: str, choices: A
 
 def test_subsets_are_choices_too() -> None:
     assert set(vocabulary.PREMED_STAGES) == set(MenteeProfile.PREMED_STAGES)
+    assert set(vocabulary.NEAR_PEER_PROFESSIONS) == set(MentorProfile.NEAR_PEER_PROFESSIONS)
     assert set(vocabulary.FLAG_ATTRIBUTES) == set(Background.BOOLEAN_ATTRIBUTES)
     assert vocabulary.COMMON_LANGUAGE in Language.values
 

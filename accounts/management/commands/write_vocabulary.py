@@ -71,6 +71,10 @@ def generated_vocabulary() -> str:
             "PHYSICIAN_PROFESSIONS",
             tuple(p for p in _values(MentorProfile.Profession) if p in MentorProfile.PHYSICIAN_PROFESSIONS),
         ),
+        (
+            "NEAR_PEER_PROFESSIONS",
+            tuple(p for p in _values(MentorProfile.Profession) if p in MentorProfile.NEAR_PEER_PROFESSIONS),
+        ),
     ]
     lines = [BEGIN]
     for name, value in constants:
