@@ -2,8 +2,9 @@
 
 Each change that can move a score is written to the change feed (``IndexChange``) in the
 same transaction, as the narrowest scope that covers it: a person (profile, background,
-memberships, mentorships: their row in every index), a program (its weights) or the
-taxonomy (every index is rebuilt). ``matching.services.directory`` applies the feed.
+memberships, mentorships: their row in every index), a program (its weights, the attributes
+it matches on, its mentoring policy's near-peer option) or the taxonomy (every index is
+rebuilt). ``matching.services.directory`` applies the feed.
 Every new mentorship also gets its mentoring agreement from the program's template.
 """
 
@@ -22,7 +23,7 @@ from accounts.models import (
     Specialty,
     User,
 )
-from matching.models import IndexChange, Mentorship
+from matching.models import IndexChange, MentoringPolicy, Mentorship
 from matching.services import directory as engine
 
 Scope = IndexChange.Scope
@@ -56,6 +57,11 @@ def _profile_specialties(**kwargs: Any) -> None:
 
 def _program(**kwargs: Any) -> None:
     engine.record_change(Scope.PROGRAM, kwargs["instance"].pk)
+
+
+def _policy(**kwargs: Any) -> None:
+    # Near-peer mentoring switched on or off: the program's near-peer mentors join or leave its directory.
+    engine.record_change(Scope.PROGRAM, kwargs["instance"].program_id)
 
 
 def _taxonomy(**kwargs: Any) -> None:
@@ -113,6 +119,8 @@ def connect() -> None:
         post_delete.connect(_person, sender=model, dispatch_uid=f"matching-feed-delete-{model.__name__}")
     post_save.connect(_program, sender=Program, dispatch_uid="matching-feed-save-Program")
     post_delete.connect(_program, sender=Program, dispatch_uid="matching-feed-delete-Program")
+    post_save.connect(_policy, sender=MentoringPolicy, dispatch_uid="matching-feed-save-MentoringPolicy")
+    post_delete.connect(_policy, sender=MentoringPolicy, dispatch_uid="matching-feed-delete-MentoringPolicy")
     for taxonomy_model in (Specialty, ClinicalDomain):
         name = taxonomy_model.__name__
         post_save.connect(_taxonomy, sender=taxonomy_model, dispatch_uid=f"matching-feed-save-{name}")

@@ -3,7 +3,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +135,20 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):  # type: 
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout} s")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[[Callable[[], Any]], Any]:
+    """Run a change and its on-commit hooks, as a real request would: each change is then its own
+    transaction for the change feed (``record_change`` writes a key once per transaction)."""
+    from django.db import connection
+
+    def run(change: Callable[[], Any]) -> Any:
+        pending = len(connection.run_on_commit)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = change()
+        # A real commit clears the hooks it ran; the capture helper leaves them queued.
+        del connection.run_on_commit[pending:]
+        return result
+
+    return run

@@ -50,6 +50,7 @@ from matching.scoring.components import Match, MenteeFeatures, MentorFeatures, s
 from matching.scoring.index import MentorIndex
 from matching.scoring.vocabulary import PREFERENCE_GROUPS
 from matching.services import directory as engine
+from matching.services.near_peer import offers_near_peer
 from matching.services.requests import RuleBroken, require_coordinator, start_mentorship
 
 Status = CohortRun.Status
@@ -60,7 +61,10 @@ FloatMatrix = npt.NDArray[np.float32]
 # top-k candidates (``optimal_match_top_k``), which stays fast at 20k x 6k.
 EXACT_OPTIMAL_CELLS = 4_000_000
 REASONS_KEPT = 4
-EXCLUDED_BY_FILTERS = "No mentor passes this mentee's must-have preferences or offers the kind of mentorship wanted"
+EXCLUDED_BY_FILTERS = (
+    "No mentor passes this mentee's must-have preferences or offers the kind of mentorship wanted"
+    " (near-peer mentors take premed students only)"
+)
 NO_PLACES = "No mentor in the chosen pool has a free place"
 REMOVED = "Removed from the proposal by a coordinator"
 COORDINATOR_VISIBLE = frozenset({"coordinators", "everyone"})
@@ -139,9 +143,14 @@ def chosen_mentees(run: CohortRun) -> QuerySet[MenteeProfile]:
 
 
 def chosen_mentors(run: CohortRun) -> QuerySet[MentorProfile]:
-    """The run's mentors: verified members of its program, optionally accepting or in some fields."""
+    """The run's mentors: verified members of its program, optionally accepting or in some fields.
+
+    Near-peer mentors only where the program offers near-peer mentoring (as its directory).
+    """
     members = Membership.objects.filter(program=run.program, role=Membership.Role.MENTOR).values("user")
     mentors = engine.mentor_profiles().filter(user__in=members)
+    if not offers_near_peer(run.program):
+        mentors = mentors.exclude(profession__in=MentorProfile.NEAR_PEER_PROFESSIONS)
     wanted = run.mentor_filter or {}
     if wanted.get("accepting_only"):
         mentors = mentors.filter(pk__in=MentorProfile.objects.accepting().values("pk"))
@@ -369,7 +378,11 @@ def pair_match(run: CohortRun, mentee_id: int, mentor_id: int) -> tuple[Match | 
 def _scored(run: CohortRun, mentee_id: int, mentor_id: int) -> tuple[float, list[str]]:
     match, mentee, mentor = pair_match(run, mentee_id, mentor_id)
     if match is None:
-        raise RuleBroken("excluded", "This pair is ruled out by a must-have preference or the kind of mentorship.")
+        raise RuleBroken(
+            "excluded",
+            "This pair is ruled out by a must-have preference, the kind of mentorship, "
+            "or the near-peer rule (students and residents mentor premed students only).",
+        )
     if match.score < run.min_score:
         raise RuleBroken(
             "below_min_score", f"This pair scores {match.score:.1f}, below the run's minimum of {run.min_score:.1f}."

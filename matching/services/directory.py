@@ -19,6 +19,10 @@ projected for a reader, chosen by the caller. The shared indexes hold every pers
 *another* person may know them (background shared with everyone, no comfort preferences,
 no preferred groups); the one asking is projected as the *owner*; cohort runs project both
 sides for *coordinators*. A program's attributes switched off for matching count for no one.
+
+A program that does not offer near-peer mentoring (``MentoringPolicy.near_peer`` off) has
+no near-peer mentors in its mentor index and suggests no mentees to them; switching the
+policy writes a program row to the feed, which rebuilds that program's indexes.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ from matching.scoring.vocabulary import (
     STAGES,
     TOPICS,
 )
+from matching.services.near_peer import offers_near_peer
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +135,7 @@ def mentee_features(
     features = scoring.MenteeFeatures(
         id=user.pk,
         stage=profile.stage if profile.stage in STAGES else "undergraduate",
+        stage_given=profile.stage in STAGES,  # no stage: not known to be premed (near peers)
         target_specialties=targets,
         goals=_only(profile.topics, TOPICS),
         kind=next(iter(kinds)) if len(kinds) == 1 else None,
@@ -405,12 +411,21 @@ class Directory:
     space: SpecialtySpace
     weights: scoring.Weights
     off: frozenset[str]  # background attributes the program does not match on
+    near_peer: bool  # the program offers near-peer mentoring (its MentoringPolicy)
     mentors: MentorIndex
     mentees: MenteeIndex
     built_on: datetime.date
 
     def set_weights(self, weights: scoring.Weights) -> None:
         self.weights = self.mentors.weights = self.mentees.weights = weights
+
+    def admits(self, mentor: scoring.MentorFeatures) -> bool:
+        return admits(mentor, near_peer=self.near_peer)
+
+
+def admits(mentor: scoring.MentorFeatures, *, near_peer: bool) -> bool:
+    """Whether ``mentor`` mentors in a program: a near peer only where it offers near-peer mentoring."""
+    return near_peer or not mentor.is_near_peer
 
 
 @dataclass
@@ -519,6 +534,8 @@ def _apply(engine: _Engine, changes: list[tuple[str, int]]) -> None:
             del engine.programs[program_id]
         elif found is not None and program is not None and matching_off(program) != found.off:
             del engine.programs[program_id]  # every row is projected without those attributes: rebuild
+        elif found is not None and program is not None and offers_near_peer(program) != found.near_peer:
+            del engine.programs[program_id]  # near-peer mentors join or leave its index: rebuild
         elif found is not None and program is not None:
             found.set_weights(program_weights(program))
             engine.counts["weights"] += 1
@@ -537,7 +554,11 @@ def _apply_people(engine: _Engine, user_ids: list[int]) -> None:
         mentees = load_mentees(chunk, viewer="owner")
         for program_id, found in engine.programs.items():
             for user_id in chunk:
-                if user_id in mentors and (user_id, program_id, Membership.Role.MENTOR) in roles:
+                if (
+                    user_id in mentors
+                    and (user_id, program_id, Membership.Role.MENTOR) in roles
+                    and found.admits(mentors[user_id])
+                ):
                     found.mentors.update(mentor_for(mentors[user_id], "other", found.off))
                 else:
                     found.mentors.remove(user_id)
@@ -555,6 +576,7 @@ def _build(engine: _Engine, program_id: int) -> Directory:
     program = Program.objects.get(pk=program_id)
     weights = program_weights(program)
     off = matching_off(program)
+    near_peer = offers_near_peer(program)
     mentors = MentorIndex(engine.space, weights)
     mentees = MenteeIndex(engine.space, weights)
     members = Membership.objects.filter(program_id=program_id)
@@ -562,7 +584,8 @@ def _build(engine: _Engine, program_id: int) -> Directory:
     for start in range(0, len(mentor_ids), CHUNK):
         # Shared by every reader: each person as *another* person may know them.
         for mentor in load_mentors(mentor_ids[start : start + CHUNK], viewer="other", off=off).values():
-            mentors.update(mentor)
+            if admits(mentor, near_peer=near_peer):
+                mentors.update(mentor)
     mentee_ids = list(members.filter(role=Membership.Role.MENTEE).order_by("user_id").values_list("user_id", flat=True))
     for start in range(0, len(mentee_ids), CHUNK):
         for mentee in load_mentees(mentee_ids[start : start + CHUNK], viewer="other", off=off).values():
@@ -575,7 +598,7 @@ def _build(engine: _Engine, program_id: int) -> Directory:
         len(mentees),
         1000 * (time.perf_counter() - started),
     )
-    return Directory(program_id, engine.space, weights, off, mentors, mentees, timezone.localdate())
+    return Directory(program_id, engine.space, weights, off, near_peer, mentors, mentees, timezone.localdate())
 
 
 def program_of(user: User, role: str) -> int | None:
@@ -672,8 +695,10 @@ def explain_mentors(mentee: User, mentor_ids: list[int]) -> dict[int, scoring.Ma
 def suggest_mentees(mentor: User, *, k: int = 20) -> list[tuple[int, scoring.Match]]:
     """The best mentees of the mentor's program for this mentor, reasons worded for the mentor."""
     found = directory(program_of(mentor, Membership.Role.MENTOR))
-    recommendations = found.mentees.top_mentees(features_of_mentor(mentor, viewer="owner", off=found.off), k)
-    return [(r.id, r.match) for r in recommendations]
+    features = features_of_mentor(mentor, viewer="owner", off=found.off)
+    if not found.admits(features):
+        return []  # a near peer in a program without near-peer mentoring mentors no one there
+    return [(r.id, r.match) for r in found.mentees.top_mentees(features, k)]
 
 
 def score_of(mentee: User, mentor: User) -> float | None:

@@ -1,11 +1,9 @@
 """The bridge from the database to the pure engine: fresh, faithful, and private."""
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
-from django.db import connection
 
 from accounts import taxonomy
 from accounts.models import Background, Program, Specialty
@@ -20,21 +18,6 @@ pytestmark = pytest.mark.django_db
 
 SPORTS_ORTHO = "orthopaedic-surgery--orthopaedic-sports-medicine"
 EVENINGS = [{"day": 1, "start": "18:00", "end": "21:00"}, {"day": 3, "start": "18:00", "end": "21:00"}]
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks: Any) -> Callable[[Callable[[], Any]], Any]:
-    """Run a change and its on-commit hooks, as a real request would."""
-
-    def run(change: Callable[[], Any]) -> Any:
-        pending = len(connection.run_on_commit)
-        with django_capture_on_commit_callbacks(execute=True):
-            result = change()
-        # A real commit clears the hooks it ran; the capture helper leaves them queued.
-        del connection.run_on_commit[pending:]
-        return result
-
-    return run
 
 
 def alike(**fields: Any) -> dict[str, Any]:
