@@ -282,7 +282,7 @@ class Program(models.Model):
         return self.name
 
     def clean(self) -> None:
-        from matching.scoring.components import COMPONENTS
+        from matching.scoring.components import COMPONENTS, MIN_WEIGHT
 
         if not isinstance(self.weights, dict):
             raise ValidationError({"weights": "Weights must be an object of component: number."})
@@ -292,6 +292,8 @@ class Program(models.Model):
         for name, value in self.weights.items():
             if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
                 raise ValidationError({"weights": f"The weight of {name} must be a number of 0 or more."})
+            if 0 < value < MIN_WEIGHT:  # what the scorer refuses (Weights): it would use the defaults
+                raise ValidationError({"weights": f"The weight of {name} must be 0 or at least {MIN_WEIGHT:g}."})
         if not any(self.weights.values()):
             raise ValidationError({"weights": "At least one weight must be above 0."})
         off = self.matching_attributes_off

@@ -265,6 +265,7 @@ def test_program_admin_saves_weights_and_records_the_change(coordinator_client: 
     [
         ({name: 0 for name in COMPONENTS}, "At least one weight must be above 0."),
         ({"goals": -1}, "Ensure this value is greater than or equal to 0."),
+        ({"goals": 1e-9}, "The weight of goals must be 0 or at least 1e-06."),
         ({"goals": "many"}, "Enter a number."),
     ],
 )
