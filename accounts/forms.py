@@ -14,8 +14,7 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
-from django.forms.boundfield import BoundField, BoundWidget
+from django.forms.boundfield import BoundField
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -36,6 +35,7 @@ from accounts.models import (
 )
 from accounts.services import join_program, set_background
 from accounts.validators import MAX_ID, MAX_LIST_ITEMS, validate_slots, validate_timezone
+from accounts.widgets import SpecialtyPicker
 from matching.scoring.vocabulary import PREFERENCE_GROUP_NAMES
 
 
@@ -293,38 +293,13 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(values)  # type: ignore[misc]
 
 
-class GroupedSpecialtiesField(BoundedModelMultipleChoiceField):
-    """Specialties as checkboxes; the template groups them under their parent specialty."""
+class SpecialtiesField(BoundedModelMultipleChoiceField):
+    """Several specialties: checkboxes grouped under their parent specialty, with a search box."""
 
-    widget = forms.CheckboxSelectMultiple
+    widget = SpecialtyPicker(multiple=True)
 
     def label_from_instance(self, obj: Specialty) -> str:
         return obj.name if obj.parent_id else f"{obj.name}, any area"
-
-
-def group_subwidgets(field: BoundField, groups: list[tuple[str, list[int]]]) -> list[dict[str, Any]]:
-    """Split a checkbox field's options into [{"legend", "options", "checked"}] in the given order."""
-    by_value: dict[str, BoundWidget] = {str(w.data["value"]): w for w in field.subwidgets}
-    grouped = []
-    for legend, values in groups:
-        options = [by_value[str(v)] for v in values if str(v) in by_value]
-        if options:
-            checked = sum(1 for option in options if option.data["selected"])
-            grouped.append({"legend": legend, "options": options, "checked": checked})
-    return grouped
-
-
-def specialty_groups(*, include_primary: bool) -> list[tuple[str, list[int]]]:
-    """[(specialty name, [its id if included, then its subspecialties' ids])] by name."""
-    primaries = Specialty.objects.primary().prefetch_related(
-        Prefetch("subspecialties", queryset=Specialty.objects.order_by("name"))
-    )
-    groups = []
-    for primary in primaries:
-        ids = [primary.pk] if include_primary else []
-        ids += [sub.pk for sub in primary.subspecialties.all()]
-        groups.append((primary.name, ids))
-    return groups
 
 
 # --- Profile steps ----------------------------------------------------------------------------
@@ -383,6 +358,14 @@ class MenteeAboutForm(ProfileStepForm):
         max_length=150, label="Last name", widget=forms.TextInput({"autocomplete": "family-name"})
     )
     timezone = forms.ChoiceField(choices=())  # replaced in __init__ with the person's zone included
+    current_specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.select_related("parent"),
+        required=False,
+        empty_label="None: not in residency or fellowship",
+        widget=SpecialtyPicker(),
+        label="Specialty you train in now",
+        help_text="Residents and fellows only; put the fellowships you aim for under your goals.",
+    )
     stage = forms.ChoiceField(
         label="Where are you on the road to medicine?",
         choices=[("", "Choose your stage"), *MenteeProfile.Stage.choices],
@@ -407,12 +390,10 @@ class MenteeAboutForm(ProfileStepForm):
             "bio": "A few sentences about you",
             "intended_profession": "Which profession are you heading for?",
             "md_phd": "I am on (or aiming for) the MD/PhD physician-scientist path",
-            "current_specialty": "Specialty you train in now",
             "training_year": "Postgraduate year (PGY)",
         }
         help_texts = {
             "intended_profession": "Mentors of that profession rank first. Leave empty if you are not sure yet.",
-            "current_specialty": "Residents and fellows only; put the fellowships you aim for under your goals.",
             "training_year": "Residents and fellows only, e.g. 2 for PGY-2.",
             "school": "Your college, medical school or residency program.",
             "bio": "Shown to mentors you contact: where you come from, what drew you to medicine.",
@@ -421,9 +402,7 @@ class MenteeAboutForm(ProfileStepForm):
 
 
 class MenteeGoalsForm(ProfileStepForm):
-    field_templates = {"target_specialties": "accounts/_grouped_checkboxes.html"}
-
-    target_specialties = GroupedSpecialtiesField(
+    target_specialties = SpecialtiesField(
         queryset=Specialty.objects.select_related("parent"),
         required=False,
         label="Specialties you are aiming for",
@@ -442,9 +421,6 @@ class MenteeGoalsForm(ProfileStepForm):
         fields = ["target_specialties", "topics", "kinds", "goals_text", "can_offer"]
         help_texts = {"goals_text": "What do you hope to achieve in the next year or two?"}
         widgets = {"goals_text": forms.Textarea({"rows": 4})}
-
-    def specialty_groups(self) -> list[dict[str, Any]]:
-        return group_subwidgets(self["target_specialties"], specialty_groups(include_primary=True))
 
 
 class AvailabilityStepForm(ProfileStepForm):
@@ -475,7 +451,6 @@ class MentorAvailabilityForm(AvailabilityStepForm):
 
 class MentorProfessionalForm(ProfileStepForm):
     user_fields = ("first_name", "last_name", "timezone")
-    field_templates = {"subspecialties": "accounts/_grouped_checkboxes.html"}
 
     first_name = forms.CharField(
         max_length=150, label="First name", widget=forms.TextInput({"autocomplete": "given-name"})
@@ -493,11 +468,13 @@ class MentorProfessionalForm(ProfileStepForm):
         queryset=Specialty.objects.primary(),
         required=False,
         empty_label="Choose your specialty",
+        widget=SpecialtyPicker(),
         label="Specialty",
         help_text="Your main specialty. Other health professionals: the field closest to your work.",
     )
-    subspecialties = GroupedSpecialtiesField(
+    subspecialties = SpecialtiesField(
         queryset=Specialty.objects.subspecialties().select_related("parent"),
+        widget=SpecialtyPicker(multiple=True, search_label="Search subspecialties"),
         required=False,
         label="Subspecialties",
         help_text="Any subspecialties you practise, under their specialty.",
@@ -530,9 +507,6 @@ class MentorProfessionalForm(ProfileStepForm):
             "npi": forms.TextInput({"inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}),
             "years_in_practice": forms.NumberInput({"min": "0", "max": "70"}),
         }
-
-    def specialty_groups(self) -> list[dict[str, Any]]:
-        return group_subwidgets(self["subspecialties"], specialty_groups(include_primary=False))
 
     def clean_npi(self) -> str:
         npi = self.cleaned_data["npi"]

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Kind, Language, MeetingMode, MentorProfile, Specialty, Topic
+from accounts.widgets import SpecialtyPicker
 from matching.forms import DirectoryFilterForm
 from matching.services import directory as engine
 
@@ -79,6 +80,7 @@ class MentorFilter(django_filters.FilterSet):
         method="in_specialty",
         empty_label="Any specialty",
         help_text=SPECIALTY_HELP,
+        widget=SpecialtyPicker(),
     )
     related = CheckboxFilter(
         label="Include related fields",
