@@ -74,6 +74,10 @@ class MenteeSpec(PersonSpec):
     goals_text: str
     can_offer: list[str]
     comfort_preferences: dict[str, str]
+    intended_profession: str = ""  # MenteeProfile.IntendedProfession; "" = has not said
+    md_phd: bool = False
+    current_specialty: str = ""  # taxonomy slug: residents and fellows only
+    training_year: int | None = None  # PGY: residents and fellows only
 
 
 # --- Places ---------------------------------------------------------------------------------
@@ -672,7 +676,33 @@ def mentee_spec(number: int) -> MenteeSpec:
         goals_text=goals_text,
         can_offer=can_offer,
         comfort_preferences=comfort,
+        **_path(number, stage, targets),
     )
+
+
+# Allied-health students say where they are heading; students on the road to medicine
+# mostly leave it to the default (physician), a fifth name the DO path, a few MD/PhD.
+ALLIED_HEALTH_PROFESSIONS = {"pa": 4, "np": 2, "pt_ot": 3, "nursing": 2, "pharmacy": 1}
+
+
+def _path(number: int, stage: str, targets: list[str]) -> dict[str, Any]:
+    """Profession, MD/PhD, current specialty and PGY year; its own random stream, so adding it
+    changed no other generated value."""
+    rng = random.Random(f"{SEED}:mentee-path:{number}")
+    if stage == "allied_health":
+        return {"intended_profession": _weighted(rng, ALLIED_HEALTH_PROFESSIONS)}
+    path: dict[str, Any] = {}
+    roll = rng.random()
+    if roll < 0.2:
+        path["intended_profession"] = "do"
+    elif roll < 0.35:
+        path["intended_profession"] = rng.choice(["md", "physician"])
+    if stage in {"undergraduate", "post_bacc", "gap_year", "ms1", "ms2"} and rng.random() < 0.06:
+        path["md_phd"], path["intended_profession"] = True, "md"
+    if stage in {"resident", "fellow"} and targets:
+        path["current_specialty"] = targets[0].split("--")[0]
+        path["training_year"] = rng.randint(1, 3) if stage == "resident" else rng.randint(4, 7)
+    return path
 
 
 def demo_mentor() -> MentorSpec:

@@ -16,6 +16,7 @@ from matching.scoring.components import (
     Reason,
     Weights,
     effective_weights,
+    heading_for,
     score_pair,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "Reason",
     "Weights",
     "effective_weights",
+    "heading_for",
     "score_pair",
 ]

@@ -471,6 +471,15 @@ def specialty_factor(mentee: MenteeFeatures) -> float:
     return SPECIALTY_STAGE_FACTOR[mentee.stage] if mentee.target_specialties else 0.0
 
 
+def heading_for(stage: str, stated: str) -> str:
+    """The profession a mentee is heading for: the one stated (an INTENDED_PROFESSIONS value),
+    else "physician" for every stage on the road to medicine (premed, medical school,
+    residency, fellowship), else "" (an allied-health student who has not said: undecided)."""
+    if stated:
+        return stated
+    return "" if stage == "allied_health" else "physician"
+
+
 def profession_factor(mentee: MenteeFeatures) -> float:
     """1 when the mentee named a profession the table knows; "other" or undecided: nothing to judge."""
     return 1.0 if mentee.profession in PROFESSION_FIT else 0.0

@@ -132,9 +132,10 @@ def mentee_features(
     if not targets and profile.stage in MenteeProfile.IN_TRAINING and profile.current_specialty:
         # A resident or fellow with no fellowship in view is aiming to grow in their own field.
         targets = (profile.current_specialty.slug,)
+    stage = profile.stage if profile.stage in STAGES else "undergraduate"
     features = scoring.MenteeFeatures(
         id=user.pk,
-        stage=profile.stage if profile.stage in STAGES else "undergraduate",
+        stage=stage,
         stage_given=profile.stage in STAGES,  # no stage: not known to be premed (near peers)
         target_specialties=targets,
         goals=_only(profile.topics, TOPICS),
@@ -146,7 +147,9 @@ def mentee_features(
         languages=_only(profile.languages, LANGUAGES) or frozenset({"en"}),
         background=background_features(background if background is not None else user.background.all()),
         comfort=comfort,
-        profession=profile.intended_profession if profile.intended_profession in INTENDED_PROFESSIONS else "",
+        profession=scoring.heading_for(
+            stage, profile.intended_profession if profile.intended_profession in INTENDED_PROFESSIONS else ""
+        ),
         md_phd=profile.md_phd,
     )
     return mentee_for(features, viewer, off)

@@ -448,3 +448,16 @@ def test_bios_mention_only_what_the_person_shows_everyone() -> None:
                 mentioned += 1
                 assert spec.background.get(attribute) == (True, "everyone"), (spec.email, attribute)
     assert mentioned > 10
+
+
+def test_the_demo_mentees_say_where_they_are_heading() -> None:
+    """Allied-health students name their profession; some name the DO or MD/PhD path; trainees their field and PGY."""
+    specs = [demo.mentee_spec(number) for number in range(1, 322)]
+    allied = [spec for spec in specs if spec.stage == "allied_health"]
+    assert allied and {spec.intended_profession for spec in allied} <= set(demo.ALLIED_HEALTH_PROFESSIONS)
+    assert any(spec.intended_profession == "do" for spec in specs)
+    assert any(spec.md_phd and spec.intended_profession == "md" for spec in specs)
+    trainees = [spec for spec in specs if spec.stage in {"resident", "fellow"} and spec.targets]
+    assert trainees and all(spec.current_specialty and spec.training_year for spec in trainees)
+    premeds = [spec for spec in specs if spec.stage in MenteeProfile.PREMED_STAGES]
+    assert not any(spec.current_specialty or spec.training_year for spec in premeds)

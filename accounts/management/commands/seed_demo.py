@@ -156,7 +156,7 @@ class Seeder:
         profile, created = MenteeProfile.objects.get_or_create(user=user)
         if created or not profile.stage:  # never filled in
             _check_person(spec)
-            for name, value in _mentee_fields(spec).items():
+            for name, value in _mentee_fields(spec, self.specialties).items():
                 setattr(profile, name, value)
             profile.save()
             profile.target_specialties.set([self.specialties[slug] for slug in spec.targets])
@@ -250,7 +250,9 @@ class Seeder:
         for spec in specs:
             _check_person(spec)
         users = self._create_users(specs, Membership.Role.MENTEE)
-        self._bulk(MenteeProfile, [MenteeProfile(user_id=users[spec.email], **_mentee_fields(spec)) for spec in specs])
+        fields = {spec.email: _mentee_fields(spec, self.specialties) for spec in specs}
+        profiles = [MenteeProfile(user_id=users[email], **values) for email, values in fields.items()]
+        self._bulk(MenteeProfile, profiles)
         ids = self._profile_ids(MenteeProfile, users)
         through = MenteeProfile.target_specialties.through
         self._bulk(
@@ -377,10 +379,14 @@ def _mentor_fields(spec: demo.MentorSpec, specialties: dict[str, int]) -> dict[s
     }
 
 
-def _mentee_fields(spec: demo.MenteeSpec) -> dict[str, Any]:
+def _mentee_fields(spec: demo.MenteeSpec, specialties: dict[str, int]) -> dict[str, Any]:
     return {
         **_person_fields(spec),
         "stage": spec.stage,
+        "intended_profession": spec.intended_profession,
+        "md_phd": spec.md_phd,
+        "current_specialty_id": specialties[spec.current_specialty] if spec.current_specialty else None,
+        "training_year": spec.training_year,
         "school": spec.school,
         "goals_text": spec.goals_text,
         "can_offer": spec.can_offer,
