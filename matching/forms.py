@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from accounts.models import Kind, MeetingMode, MentorProfile
+from accounts.models import Kind, MeetingMode, MentorProfile, User
 from matching.models import Goal, Mentorship, MentorshipRequest
 
 
@@ -300,3 +300,41 @@ class ReassessForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
+
+
+# --- Group mentoring ----------------------------------------------------------------------------
+
+
+class CircleForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the circle",
+        max_length=120,
+        help_text="Members see it on their mentorship page, e.g. “Surgery hopefuls” or “Personal statements”.",
+    )
+
+
+class CircleMemberForm(forms.Form):
+    """The circle's mentor picks one of their own live mentorships that is in no circle yet."""
+
+    mentorship = forms.ModelChoiceField(
+        label="Mentee to bring in",
+        queryset=Mentorship.objects.none(),
+        empty_label="Choose one of your mentees",
+        error_messages={"invalid_choice": "Choose one of your own live mentorships that is in no circle yet."},
+    )
+
+    def __init__(self, *args: Any, mentor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["mentorship"]
+        field.queryset = (  # type: ignore[attr-defined]
+            Mentorship.objects.active().filter(mentor=mentor, circle__isnull=True).select_related("mentee")
+            .order_by("mentee__first_name", "mentee__last_name", "pk")
+        )  # fmt: skip
+        field.label_from_instance = lambda mentorship: (  # type: ignore[attr-defined]
+            f"{mentorship.mentee.get_full_name() or mentorship.mentee.display_name}"
+            f" (since {mentorship.started_at:%d %B %Y})"
+        )
+
+    @property
+    def has_choices(self) -> bool:
+        return self.fields["mentorship"].queryset.exists()  # type: ignore[attr-defined]

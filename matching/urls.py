@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, path
 
-from matching.views import coordinator, directory, followup, meetings, mentorships, messages, requests
+from matching.views import circles, coordinator, directory, followup, meetings, mentorships, messages, requests
 from mentorship import converters  # noqa: F401  (registers <id:...>)
 
 app_name = "matching"
@@ -26,6 +26,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("mentorships/<id:pk>/end/", mentorships.end, name="end"),
     path("mentorships/<id:pk>/rematch/", mentorships.rematch, name="rematch"),
     path("mentorships/<id:pk>/feedback/", mentorships.feedback, name="feedback"),
+    path("circles/", circles.circles, name="circles"),
+    path("circles/<id:pk>/", circles.circle_detail, name="circle"),
     path("checkins/<id:pk>/", followup.checkin_in_app, name="checkin"),
     path("checkins/answer/<str:token>/", followup.checkin_answer, name="checkin_answer"),
     path("notifications/", followup.notification_centre, name="notifications"),

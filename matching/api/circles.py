@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -59,9 +59,7 @@ class CircleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self) -> QuerySet[Circle]:
         if getattr(self, "swagger_fake_view", False):
             return Circle.objects.none()
-        user = _user(self.request)
-        mine = Q(mentor=user) | Q(mentorships__mentee=user, mentorships__status=Mentorship.Status.ACTIVE)
-        return Circle.objects.filter(mine).distinct().prefetch_related("mentorships").order_by("name", "pk")
+        return Circle.objects.involving(_user(self.request)).prefetch_related("mentorships").order_by("name", "pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = CircleSerializer(data=request.data)

@@ -17,9 +17,11 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import MeetingMode
+from accounts.permissions import is_coordinator
 
 if TYPE_CHECKING:
     from accounts.models import Program, User
+    from matching.models import Mentorship
 
 
 class MentoringPolicy(models.Model):
@@ -128,6 +130,17 @@ class Agreement(models.Model):
         )
 
 
+class CircleQuerySet(models.QuerySet["Circle"]):
+    def involving(self, user: User) -> CircleQuerySet:
+        """The circles this user leads or is an active member of (one row each)."""
+        member = models.Q(mentorships__mentee=user, mentorships__status="active")
+        return self.filter(models.Q(mentor=user) | member).distinct()
+
+    def for_user(self, user: User) -> CircleQuerySet:
+        """What the pages show: coordinators see every circle, anyone else the circles involving them."""
+        return self if is_coordinator(user) else self.involving(user)
+
+
 class Circle(models.Model):
     """Group mentoring: a mentor and a small circle of mentees sharing one conversation and meetings.
 
@@ -140,6 +153,8 @@ class Circle(models.Model):
     name = models.CharField(max_length=120)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = CircleQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "pk"]
 
@@ -149,3 +164,10 @@ class Circle(models.Model):
     def participants(self) -> list[User]:
         mentees = [m.mentee for m in self.mentorships.filter(status="active").select_related("mentee")]
         return [self.mentor, *mentees]
+
+    def members(self) -> models.QuerySet[Mentorship]:
+        """The circle's places: its active mentorships, with their mentees, by name."""
+        return (
+            self.mentorships.filter(status="active").select_related("mentee")
+            .order_by("mentee__first_name", "mentee__last_name", "pk")
+        )  # fmt: skip

@@ -1,8 +1,8 @@
 """What a person's dashboard gathers: the next thing to do, for each role.
 
 A mentee sees their three best matches, their requests, their live mentorship and what comes
-next (a meeting or a check-in); a mentor sees the requests waiting, the places used and what
-comes next. Every figure links to the page where the person acts on it.
+next (a meeting or a check-in); a mentor sees the requests waiting, the places used, their
+group circles and what comes next. Every figure links to the page where the person acts on it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import MentorProfile, User
-from matching.models import CheckIn, Meeting, Mentorship, MentorshipRequest
+from accounts.models import MentorProfile, Program, User
+from matching.models import CheckIn, Circle, Meeting, MentoringPolicy, Mentorship, MentorshipRequest
 from matching.services import directory as engine
 
 BEST = 3
@@ -135,4 +135,6 @@ def mentor_hub(user: User, profile: MentorProfile) -> dict[str, Any]:
         "live": list(active),
         "next_up": next_up(user),
         "today": timezone.localdate(),
+        "circles": list(Circle.objects.filter(mentor=user).order_by("name", "pk")),
+        "group_mentoring": MentoringPolicy.for_program(Program.objects.default()).group_mentoring,
     }

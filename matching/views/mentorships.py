@@ -31,7 +31,8 @@ def mentorships(request: HttpRequest) -> HttpResponse:
 
 def _mentorship(request: HttpRequest, pk: int) -> Mentorship:
     user = _user(request)
-    return get_object_or_404(Mentorship.objects.for_user(user).select_related("mentee", "mentor", "request"), pk=pk)
+    found = Mentorship.objects.for_user(user).select_related("mentee", "mentor", "request", "circle")
+    return get_object_or_404(found, pk=pk)
 
 
 def _mentorship_context(request: HttpRequest, mentorship: Mentorship, **extra: Any) -> dict[str, Any]:
@@ -44,7 +45,11 @@ def _mentorship_context(request: HttpRequest, mentorship: Mentorship, **extra: A
         and not getattr(mentorship, f"{side}_feedback")
         and getattr(mentorship, f"{side}_rating") is None
     )
+    # Group mentoring: a live member's page names the circle and its members (``_circle_members.html``).
+    circle = mentorship.circle if mentorship.status == Mentorship.Status.ACTIVE else None
     return {
+        "circle": circle,
+        "members": list(circle.members()) if circle is not None else [],
         "feedback_form": FeedbackForm() if owes_feedback else None,
         "mentorship": mentorship,
         "other": mentorship.mentor if user.pk == mentorship.mentee_id else mentorship.mentee,
