@@ -3,8 +3,9 @@
 Each role signs in to the living demo (``seed_demo``, a small population with its history) and
 the test crawls every page it can reach by following links from its dashboard, as a person
 would: at most two pages of each kind (``/mentorships/12/`` and ``/mentorships/31/`` are one
-kind). Each page is checked by axe-core (vendored, injected by Playwright) at both widths; no
-serious or critical violation is allowed. Screenshots of one page of each kind land in
+kind). The demo mentor leads a group circle with the demo mentee in it (``demo_circle``), so the
+circle pages are among them. Each page is checked by axe-core (vendored, injected by Playwright) at
+both widths; no serious or critical violation is allowed. Screenshots of one page of each kind land in
 test-artifacts/screenshots/accessibility-<role>/.
 """
 
@@ -19,6 +20,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.management import demo
+from accounts.models import Program
+from matching.models import MentoringPolicy, Mentorship
+from matching.services import circles
 from matching.services import directory as engine
 from tests.browser.conftest import DESKTOP, PHONE, screenshot_taker
 from tests.browser.test_admin_accessibility import AXE, BLOCKING, describe
@@ -111,6 +115,18 @@ def demo_site(site: str, settings: Any) -> str:
     return site
 
 
+@pytest.fixture
+def demo_circle(demo_site: str) -> str:
+    """The demo mentor's group circle with the demo mentee in it, so the circle pages are crawled too."""
+    program = Program.objects.default()
+    MentoringPolicy.objects.update_or_create(program=program, defaults={"group_mentoring": True})
+    mentorship = Mentorship.objects.active().get(mentee__email=demo.DEMO_MENTEE_EMAIL,
+                                                 mentor__email=demo.DEMO_MENTOR_EMAIL)  # fmt: skip
+    circle = circles.create_circle(mentor=mentorship.mentor, name="Sports-medicine applicants", program=program)
+    circles.add_to_circle(circle=circle, mentorship=mentorship, by=mentorship.mentor)
+    return demo_site
+
+
 def outside_admin(path: str) -> bool:
     return not path.startswith("/admin/")
 
@@ -123,19 +139,20 @@ def test_public_pages_pass_axe(page: Any, demo_site: str) -> None:
     assert len(visited) >= 4
 
 
-def test_every_mentee_page_passes_axe(page: Any, demo_site: str) -> None:
+def test_every_mentee_page_passes_axe(page: Any, demo_circle: str) -> None:
     sign_in(page, demo.DEMO_MENTEE_EMAIL)
     visited = check_every_page(page, ["/dashboard/"], role="mentee", allow=outside_admin)
     kinds = {kind_of(path) for path in visited}
-    for expected in ("/dashboard/", "/mentors/", "/mentors/N/", "/requests/", "/mentorships/N/", "/notifications/"):
+    expected_kinds = ("/dashboard/", "/mentors/", "/mentors/N/", "/requests/", "/mentorships/N/", "/notifications/")
+    for expected in (*expected_kinds, "/circles/N/"):
         assert expected in kinds, f"{expected} not reached: {sorted(kinds)}"
 
 
-def test_every_mentor_page_passes_axe(page: Any, demo_site: str) -> None:
+def test_every_mentor_page_passes_axe(page: Any, demo_circle: str) -> None:
     sign_in(page, demo.DEMO_MENTOR_EMAIL)
     visited = check_every_page(page, ["/dashboard/", "/inbox/"], role="mentor", allow=outside_admin)
     kinds = {kind_of(path) for path in visited}
-    for expected in ("/dashboard/", "/inbox/", "/mentorships/N/", "/notifications/"):
+    for expected in ("/dashboard/", "/inbox/", "/mentorships/N/", "/notifications/", "/circles/", "/circles/N/"):
         assert expected in kinds, f"{expected} not reached: {sorted(kinds)}"
 
 

@@ -29,8 +29,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from accounts.models import MenteeProfile, MentorProfile
-from matching.models import Goal, Notification
+from matching.models import Goal, MentoringPolicy, Notification
 from matching.services.checkins import checkin_token, create_due_checkins
+from matching.services.circles import add_to_circle, create_circle
 from matching.services.notifications import unsubscribe_url
 from tests.factories import make_coordinator, make_mentee, make_mentor, make_mentorship, make_request
 
@@ -59,6 +60,10 @@ def world() -> dict[str, Any]:
     mentor = make_mentor(capacity=5)
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
     pending = make_request(mentee=mentee, mentor=make_mentor())
+    # A group circle of the mentor's, with another of their mentees: its pages and forms are walked too.
+    MentoringPolicy.objects.create(program=mentorship.program, group_mentoring=True)
+    circle = create_circle(mentor=mentor.user, name="Circle")
+    add_to_circle(circle=circle, mentorship=make_mentorship(mentor=mentor), by=mentor.user)
     goal = Goal.objects.create(mentorship=mentorship, text="Draft the personal statement", created_by=mentee.user)
     cadence = mentorship.program.checkin_cadence_days
     create_due_checkins(today=timezone.localdate(mentorship.started_at) + datetime.timedelta(days=cadence))
@@ -66,7 +71,7 @@ def world() -> dict[str, Any]:
     return {
         "roles": {"mentee": mentee.user, "mentor": mentor.user, "coordinator": make_coordinator()},
         "ints": {
-            "pk": [mentorship.pk, pending.pk],
+            "pk": [mentorship.pk, pending.pk, circle.pk],
             "user_id": [mentor.user_id, mentee.user_id],
             "goal_id": [goal.pk],
         },
@@ -176,7 +181,7 @@ def test_no_page_or_form_answers_bad_input_with_a_500(world: dict[str, Any]) -> 
                     for name, field in form.fields.items()
                     if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
                 }
-    assert {"stage", "specialty", "availability", "email", "file", "target_specialties"} <= fields
+    assert {"stage", "specialty", "availability", "email", "file", "target_specialties", "mentorship"} <= fields
     # Phase 2: each reachable page, each role, every field at once set to each kind of bad value.
     failures = []
     for role, client in clients.items():
