@@ -33,11 +33,11 @@ def circles(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     is_mentor = role_of(user) == Membership.Role.MENTOR
     offered = MentoringPolicy.for_program(Program.objects.default()).group_mentoring
-    form = CircleForm(request.POST or None) if is_mentor and offered else None
+    form = CircleForm() if is_mentor and offered else None
     if request.method == "POST":
         if not is_mentor:
             return _only_mentors(request)
-        form = form or CircleForm(request.POST)
+        form = CircleForm(request.POST)  # where circles are not offered, the service says so
         if form.is_valid():
             try:
                 circle = service.create_circle(mentor=user, name=form.cleaned_data["name"])
@@ -63,7 +63,7 @@ def circle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     leads = circle.mentor_id == user.pk
     if request.method == "POST" and not leads:
         return _only_mentors(request)
-    form = CircleMemberForm(request.POST or None, mentor=user) if leads else None
+    form = CircleMemberForm(request.POST if request.method == "POST" else None, mentor=user) if leads else None
     if form is not None and form.is_bound and form.is_valid():
         try:
             service.add_to_circle(circle=circle, mentorship=form.cleaned_data["mentorship"], by=user)

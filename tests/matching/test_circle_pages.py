@@ -199,3 +199,13 @@ def test_coordinators_see_every_circle_read_only() -> None:
     # The conversation stays the members': coordinators read it only through a report.
     assert reverse("matching:messages", args=[mentorship.pk]) not in page.content.decode()
     assert client.post(reverse("matching:circle", args=[circle.pk]), {"mentorship": mentorship.pk}).status_code == 403
+
+
+def test_an_empty_post_is_a_form_error_not_a_silent_success() -> None:
+    offer_circles()
+    mentor = make_mentor()
+    circle = circles.create_circle(mentor=mentor.user, name="Mine")
+    client = signed_in(mentor.user)
+    assert client.post(reverse("matching:circles")).status_code == 400
+    response = client.post(reverse("matching:circle", args=[circle.pk]))
+    assert response.status_code == 400 and "This field is required." in text(response)
