@@ -3,7 +3,8 @@
 The mentee's goals step lists about 170 specialties as grouped checkboxes; typing "cardio"
 leaves only the cardiology fields, the count is announced, Down and Tab reach a match and
 Space ticks it. Without JavaScript the same page is plain checkboxes. At 375 px nothing
-overflows and every choice is a 44 px target.
+overflows and every choice is a 44 px target. On the directory the same search narrows the
+specialty select without reloading the results.
 """
 
 from __future__ import annotations
@@ -103,3 +104,30 @@ def test_without_javascript_the_picker_is_plain_checkboxes(browser: Any, site: s
     assert [s.slug for s in MenteeProfile.objects.get(pk=profile.pk).target_specialties.all()] == [
         "pediatrics--pediatric-cardiology"
     ]
+
+
+def test_directory_specialty_search_narrows_the_select_without_reloading_the_results(page: Any) -> None:
+    make_mentee(email="directory@example.org")
+    sign_in(page, "directory@example.org")
+    page.goto("/mentors/")
+    page.get_by_text("More filters").click()
+    reloads: list[str] = []
+    page.on("request", lambda request: reloads.append(request.url) if "/mentors/" in request.url else None)
+    search = page.get_by_label("Search specialties")
+    search.focus()
+    page.keyboard.type("sports")
+    page.keyboard.press("Enter")  # never submits the filters
+    page.keyboard.press("Tab")  # leaving the box fires its change event, which must not reach the form
+    options = page.locator("#id_specialty option").all_inner_texts()
+    assert options[0] == "Any specialty"
+    assert {
+        "Sports Medicine (Pediatrics)",
+        "Sports Medicine (Family Medicine)",
+        "Orthopaedic Sports Medicine (Orthopaedic Surgery)",
+    } <= set(options)
+    assert all("Sports" in option for option in options[1:]), options
+    expect(page.locator("[data-specialty-picker] [data-picker-count]")).to_have_text(
+        f"{len(options) - 1} fields match."
+    )
+    page.wait_for_timeout(600)  # past the directory's own 400 ms debounce
+    assert reloads == [], reloads
