@@ -23,7 +23,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from knox.models import AuthToken
 
+from accounts.forms import AgreeingFactsForm
 from accounts.models import (
+    MENTEE_RULES,
+    MENTOR_RULES,
     AuditEvent,
     Background,
     Board,
@@ -437,8 +440,29 @@ class MatchedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MenteeProfileAdminForm(AgreeingFactsForm):
+    """The admin refuses what the profile page and the API refuse (``accounts.models.validate_mentee_path``)."""
+
+    rules = MENTEE_RULES
+
+    class Meta:
+        model = MenteeProfile
+        fields = "__all__"
+
+
+class MentorProfileAdminForm(AgreeingFactsForm):
+    """The admin refuses what the profile page and the API refuse (``validate_mentor_credentials`` and co.)."""
+
+    rules = MENTOR_RULES
+
+    class Meta:
+        model = MentorProfile
+        fields = "__all__"
+
+
 @admin.register(MenteeProfile)
 class MenteeProfileAdmin(CoordinatorAdmin, AllowListAdmin):
+    form = MenteeProfileAdminForm
     list_display = ["user", "full_name", "stage", "intended_profession", "school", "completeness_display", "updated_at"]
     list_filter = [MatchedFilter, "stage", "intended_profession", "md_phd"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "school"]
@@ -471,6 +495,7 @@ NPI_REGISTRY_URL = "https://npiregistry.cms.hhs.gov/provider-view/{npi}"
 
 @admin.register(MentorProfile)
 class MentorProfileAdmin(CoordinatorAdmin, AllowListAdmin):
+    form = MentorProfileAdminForm
     list_display = [
         "user",
         "full_name",

@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import (
+    MENTEE_RULES,
+    MENTOR_RULES,
     Background,
     Contribution,
     Importance,
@@ -32,6 +34,7 @@ from accounts.models import (
     Specialty,
     Topic,
     User,
+    rule_errors,
 )
 from accounts.services import join_program, set_background
 from accounts.validators import MAX_ID, MAX_LIST_ITEMS, validate_slots, validate_timezone
@@ -302,6 +305,34 @@ class SpecialtiesField(BoundedModelMultipleChoiceField):
         return obj.name if obj.parent_id else f"{obj.name}, any area"
 
 
+# --- Facts that must agree ---------------------------------------------------------------------
+
+
+class AgreeingFactsForm(forms.ModelForm):
+    """A profile form that checks facts together with ``accounts.models`` rules (the API's too).
+
+    ``rules`` is ``MENTEE_RULES`` or ``MENTOR_RULES``; a field the form leaves out is read from
+    the profile as stored, and a rule reading a field with an error of its own is skipped.
+    Used by the profile pages and the admin, so both refuse what the API refuses.
+    """
+
+    rules: ClassVar[tuple[tuple[Any, tuple[str, ...]], ...]] = ()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+
+        def value_of(name: str) -> Any:
+            if name in self.fields:
+                return cleaned.get(name)
+            if name == "subspecialties":
+                return list(self.instance.subspecialties.all()) if self.instance.pk else []
+            return getattr(self.instance, name)
+
+        for name, messages in rule_errors(self.rules, value_of, skip=self.errors).items():
+            self.add_error(name if name in self.fields else None, messages)
+        return cleaned
+
+
 # --- Profile steps ----------------------------------------------------------------------------
 
 
@@ -348,8 +379,9 @@ class ProfileStepForm(forms.ModelForm):
         return region
 
 
-class MenteeAboutForm(ProfileStepForm):
+class MenteeAboutForm(AgreeingFactsForm, ProfileStepForm):
     user_fields = ("first_name", "last_name", "timezone")
+    rules = MENTEE_RULES
 
     first_name = forms.CharField(
         max_length=150, label="First name", widget=forms.TextInput({"autocomplete": "given-name"})
@@ -449,8 +481,9 @@ class MentorAvailabilityForm(AvailabilityStepForm):
         model = MentorProfile
 
 
-class MentorProfessionalForm(ProfileStepForm):
+class MentorProfessionalForm(AgreeingFactsForm, ProfileStepForm):
     user_fields = ("first_name", "last_name", "timezone")
+    rules = MENTOR_RULES
 
     first_name = forms.CharField(
         max_length=150, label="First name", widget=forms.TextInput({"autocomplete": "given-name"})

@@ -8,6 +8,7 @@ of their values (``matching/scoring/vocabulary.py``): after changing a choice, r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -197,6 +198,36 @@ class Specialty(models.Model):
     def label(self) -> str:
         # "Sports Medicine (Family Medicine)": the same subspecialty exists under several boards.
         return f"{self.name} ({self.parent.name})" if self.parent_id and self.parent else self.name
+
+    def reachable_from(self, specialty: Specialty) -> bool:
+        """Whether a physician certified in ``specialty`` (a primary one) can hold this certificate.
+
+        The roads into a certificate are the taxonomy's own relations (accounts/taxonomy_data.py,
+        as the admin left them): its parent specialty, every board's node of the same
+        certificate (the co-sponsoring boards), and its entry routes (``requires``), followed
+        back to where they start. ``specialty`` reaches the certificate when it is on one of
+        those roads or certified by the same board as a node on them: Interventional
+        Cardiology is reached from Internal Medicine (through Cardiovascular Disease), Hospice
+        and Palliative Medicine from any of its ten boards, Rheumatology never from Dermatology.
+        """
+        seen = {self.pk}
+        frontier = {self.pk}
+        boards: set[int] = set()
+        while frontier:
+            rows = list(Specialty.objects.filter(pk__in=frontier).values("board_id", "parent_id", "certificate"))
+            boards |= {row["board_id"] for row in rows}
+            found = {row["parent_id"] for row in rows if row["parent_id"]}
+            found |= set(
+                Specialty.requires.through.objects.filter(from_specialty_id__in=frontier).values_list(
+                    "to_specialty_id", flat=True
+                )
+            )
+            certificates = {row["certificate"] for row in rows if row["certificate"]}
+            if certificates:
+                found |= set(Specialty.objects.filter(certificate__in=certificates).values_list("pk", flat=True))
+            frontier = found - seen
+            seen |= found
+        return specialty.pk in seen or specialty.board_id in boards
 
 
 class ClinicalDomain(models.Model):
@@ -493,6 +524,11 @@ class MenteeProfile(ProfileBase):
 
     PREMED_STAGES = frozenset({Stage.HIGH_SCHOOL, Stage.UNDERGRADUATE, Stage.POST_BACC, Stage.GAP_YEAR})
     IN_TRAINING = frozenset({Stage.RESIDENT, Stage.FELLOW})
+    # Stages already on the physician road: medical school, residency, fellowship.
+    PHYSICIAN_STAGES = frozenset({Stage.MS1, Stage.MS2, Stage.MS3, Stage.MS4, Stage.RESIDENT, Stage.FELLOW})
+    PHYSICIAN_PATHS = frozenset({IntendedProfession.PHYSICIAN, IntendedProfession.MD, IntendedProfession.DO})
+    # The facts ``validate_mentee_path`` checks together.
+    PATH_FIELDS = ("stage", "intended_profession", "md_phd", "current_specialty", "training_year")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentee_profile")
     stage = models.CharField(max_length=20, choices=Stage.choices, blank=True)
@@ -613,6 +649,8 @@ class MentorProfile(ProfileBase):
     PHYSICIAN_PROFESSIONS = frozenset({Profession.MD, Profession.DO, Profession.MBBS})
     # Near-peer mentors mentor premed students only, in programs that offer it (MentoringPolicy.near_peer).
     NEAR_PEER_PROFESSIONS = frozenset({Profession.MEDICAL_STUDENT, Profession.RESIDENT})
+    # The facts ``validate_mentor_credentials`` and ``validate_mentor_subspecialties`` check together.
+    CREDENTIAL_FIELDS = ("profession", "specialty", "subspecialties", "board_certified")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_profile")
     profession = models.CharField(max_length=20, choices=Profession.choices, blank=True)
@@ -697,6 +735,172 @@ class MentorProfile(ProfileBase):
         """How many more mentees this mentor may take: capacity (capped by ``max_load``) minus active ones."""
         cap = self.capacity if max_load is None else min(self.capacity, max_load)
         return max(0, cap - self.active_count())
+
+
+# --- Facts that must agree ----------------------------------------------------------------
+#
+# One rule for every way a profile is written: the profile pages and the admin (their forms'
+# ``clean``), the API and the CSV import (the profile serializers' ``validate``). Each raises a
+# ``ValidationError`` keyed by the field to fix, with a message that says how.
+
+
+def validate_mentee_path(
+    *,
+    stage: str,
+    intended_profession: str,
+    md_phd: bool,
+    current_specialty: Specialty | None,
+    training_year: int | None,
+) -> None:
+    """Check that a mentee's stage, intended profession, MD/PhD path and residency facts agree.
+
+    - A current specialty and a PGY year are residents' and fellows' only.
+    - Medical students, residents and fellows are on the physician path: their intended
+      profession is physician, MD, DO or empty (undecided).
+    - An allied-health student is heading for another profession: not physician, MD or DO.
+    - MD/PhD is a physician-scientist path: it goes with physician, MD, DO or an empty
+      profession, which it then implies (so not with an allied-health stage either).
+
+    Raises ``ValidationError({field: message})`` naming every field that disagrees.
+    """
+    errors: dict[str, str] = {}
+    in_training = stage in MenteeProfile.IN_TRAINING
+    if current_specialty is not None and not in_training:
+        errors["current_specialty"] = (
+            "Only residents and fellows train in a specialty now: leave this empty, or choose resident or "
+            "fellow as your stage (the specialties you aim for go under your goals)."
+        )
+    if training_year is not None and not in_training:
+        errors["training_year"] = (
+            "Only residents and fellows have a postgraduate year (PGY): leave it empty, or choose resident or "
+            "fellow as your stage."
+        )
+    stage_label = MenteeProfile.Stage(stage).label if stage in MenteeProfile.Stage.values else ""
+    heading = (
+        MenteeProfile.IntendedProfession(intended_profession).label
+        if intended_profession in MenteeProfile.IntendedProfession.values
+        else intended_profession
+    )
+    physician_path = intended_profession in MenteeProfile.PHYSICIAN_PATHS
+    if intended_profession and not physician_path and stage in MenteeProfile.PHYSICIAN_STAGES:
+        errors["intended_profession"] = (
+            f"{stage_label} is on the physician path: choose physician, MD or DO as the profession you are "
+            f"heading for (or leave it empty), or change your stage if you are heading for {heading.lower()}."
+        )
+    if stage == MenteeProfile.Stage.ALLIED_HEALTH and physician_path:
+        errors["intended_profession"] = (
+            "An allied-health student is heading for a profession other than physician: choose it, or leave "
+            "this empty; if you are on the way to medical school, change your stage instead."
+        )
+    if md_phd and intended_profession and not physician_path:
+        errors["md_phd"] = (
+            f"MD/PhD is a physician-scientist path and you are heading for {heading.lower()}: untick it, or "
+            "choose physician, MD or DO as the profession you are heading for."
+        )
+    elif md_phd and stage == MenteeProfile.Stage.ALLIED_HEALTH:
+        errors["md_phd"] = (
+            "MD/PhD is a physician-scientist path, not an allied-health one: untick it, or change your stage."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _profession_label(profession: str) -> str:
+    if profession in MentorProfile.Profession.values:
+        return str(MentorProfile.Profession(profession).label)
+    return "health professional"
+
+
+def validate_mentor_credentials(*, profession: str, specialty: Specialty | None, board_certified: bool) -> None:
+    """Check a mentor's profession, specialty and board certification agree.
+
+    The specialty is a primary one (a subspecialty goes under subspecialties), and board
+    certification (ABMS or AOA) is a physician's: MD, DO or MBBS. Near-peer mentors
+    (medical students, residents) are not certified yet. Raises ``ValidationError({field: message})``.
+    """
+    errors: dict[str, str] = {}
+    if specialty is not None and specialty.parent_id is not None and specialty.parent is not None:
+        errors["specialty"] = (
+            f"{specialty.label} is a subspecialty: choose {specialty.parent.name} as the specialty and put "
+            "the subspecialty under subspecialties."
+        )
+    if board_certified and profession not in MentorProfile.PHYSICIAN_PROFESSIONS:
+        errors["board_certified"] = (
+            "Choose your profession first: board certification (ABMS or AOA) is a physician's."
+            if not profession
+            else f"Board certification (ABMS or AOA) is a physician's, and your profession is "
+            f"{_profession_label(profession)}: leave it unticked."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_mentor_subspecialties(
+    *, profession: str, specialty: Specialty | None, subspecialties: Iterable[Specialty]
+) -> None:
+    """Check a mentor's subspecialty certificates: a physician's, each reachable from their specialty.
+
+    Subspecialty certificates are physicians' (MD, DO, MBBS); they need a specialty, and each
+    must be reachable from it (``Specialty.reachable_from``): Rheumatology without Internal
+    Medicine, or Interventional Cardiology with Dermatology, is refused. Raises
+    ``ValidationError({"subspecialties": message})``.
+    """
+    chosen = list(subspecialties)
+    if not chosen:
+        return
+    message = ""
+    primary = [each.name for each in chosen if each.parent_id is None]
+    if profession not in MentorProfile.PHYSICIAN_PROFESSIONS:
+        message = (
+            "Choose your profession first: subspecialty certificates are physicians'."
+            if not profession
+            else f"Subspecialty certificates (ABMS or AOA) are physicians', and your profession is "
+            f"{_profession_label(profession)}: choose the field you work in as your specialty and leave "
+            "subspecialties empty."
+        )
+    elif primary:
+        message = f"{', '.join(primary)}: a specialty, not a subspecialty; set it as the specialty instead."
+    elif specialty is None:
+        message = "Choose your specialty first: a subspecialty certificate is reached from one."
+    else:
+        unreachable = [each.label for each in chosen if not each.reachable_from(specialty)]
+        if unreachable:
+            message = (
+                f"{', '.join(unreachable)} cannot be reached from {specialty.name}: a subspecialty certificate "
+                "comes after its own specialty, one of the specialties whose boards co-sponsor it, or one of "
+                "its entry routes. Change your specialty, or remove the subspecialty."
+            )
+    if message:
+        raise ValidationError({"subspecialties": message})
+
+
+Rule = Callable[..., None]
+# (rule, the fields it reads) for each side: what the forms and serializers run.
+MENTEE_RULES: tuple[tuple[Rule, tuple[str, ...]], ...] = ((validate_mentee_path, MenteeProfile.PATH_FIELDS),)
+MENTOR_RULES: tuple[tuple[Rule, tuple[str, ...]], ...] = (
+    (validate_mentor_credentials, ("profession", "specialty", "board_certified")),
+    (validate_mentor_subspecialties, ("profession", "specialty", "subspecialties")),
+)
+
+
+def rule_errors(
+    rules: Iterable[tuple[Rule, tuple[str, ...]]], value_of: Callable[[str], Any], *, skip: Iterable[str] = ()
+) -> dict[str, list[str]]:
+    """Run ``rules`` over the values ``value_of(field)`` gives: {field: messages}, empty when they agree.
+
+    A rule that reads a field in ``skip`` (one with an error of its own already) is not run.
+    """
+    skipped = set(skip)
+    errors: dict[str, list[str]] = {}
+    for rule, names in rules:
+        if skipped & set(names):
+            continue
+        try:
+            rule(**{name: value_of(name) for name in names})
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+    return errors
 
 
 # --- Background attributes ----------------------------------------------------------------

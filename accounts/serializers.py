@@ -16,6 +16,8 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from accounts.models import (
+    MENTEE_RULES,
+    MENTOR_RULES,
     Background,
     Board,
     Contribution,
@@ -31,6 +33,7 @@ from accounts.models import (
     Specialty,
     Topic,
     User,
+    rule_errors,
     validate_background_value,
 )
 from accounts.services import visible_background
@@ -295,6 +298,29 @@ COMMON_PROFILE_FIELDS = [
 ]
 
 
+def validate_facts(serializer: serializers.ModelSerializer, attrs: dict[str, Any], rules: Any) -> None:
+    """Run ``accounts.models`` rules over ``attrs`` on top of what the profile holds (defaults for a new one).
+
+    Only when ``attrs`` writes one of the facts the rules read, so a profile stored before a
+    rule can still change its bio; its profile page shows the facts together to fix them.
+    """
+    names = {name for _, fields in rules for name in fields}
+    if not names & set(attrs):
+        return
+    instance = serializer.instance
+    model: Any = serializer.Meta.model
+
+    def value_of(name: str) -> Any:
+        if name in attrs:
+            return attrs[name]
+        if name == "subspecialties":
+            return list(instance.subspecialties.all()) if instance is not None and instance.pk else []
+        return getattr(instance, name) if instance is not None else model._meta.get_field(name).get_default()
+
+    if errors := rule_errors(rules, value_of):
+        raise serializers.ValidationError(errors)
+
+
 class MenteeProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A mentee's own profile, as they read and edit it."""
 
@@ -351,6 +377,10 @@ class MenteeProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "enum": ["mentee"]})  # a constant, so oneOf can tell
     def get_role(self, profile: MenteeProfile) -> str:
         return Membership.Role.MENTEE
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        validate_facts(self, attrs, MENTEE_RULES)
+        return attrs
 
     def validate_comfort_preferences(self, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(Background.Attribute.values))
@@ -456,6 +486,10 @@ class MentorProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
                 f"{', '.join(primary)}: a specialty, not a subspecialty; set it as the specialty instead."
             )
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        validate_facts(self, attrs, MENTOR_RULES)
+        return attrs
 
 
 OWN_PROFILE = PolymorphicProxySerializer(

@@ -65,8 +65,17 @@ def reject_mentor(*, profile: MentorProfile, by: User, reason: str) -> MentorPro
     return profile
 
 
-# A mentor's verified facts: changing any of them sends the profile back to review.
-PROFESSIONAL_FACTS = ("profession", "specialty_id", "board_certified", "npi", "license_state", "license_number")
+# A mentor's verified facts: changing any of them sends the profile back to review. A research
+# doctorate counts: it is scored for MD/PhD mentees and shown as "Physician-scientist".
+PROFESSIONAL_FACTS = (
+    "profession",
+    "research_doctorate",
+    "specialty_id",
+    "board_certified",
+    "npi",
+    "license_state",
+    "license_number",
+)
 
 
 def professional_facts(profile: MentorProfile) -> dict[str, Any]:

@@ -10,7 +10,18 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 
-from accounts.models import Background, Membership, MenteeProfile, MentorProfile, Program, Specialty, User
+from accounts.models import (
+    Background,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Program,
+    Specialty,
+    User,
+    validate_mentee_path,
+    validate_mentor_credentials,
+    validate_mentor_subspecialties,
+)
 from accounts.services import join_program, set_background
 
 PASSWORD = "correct-horse-battery-staple"
@@ -39,6 +50,8 @@ def make_mentee(
     profile.stage = stage
     for name, value in profile_fields.items():
         setattr(profile, name, value)
+    # Only profiles a person could save: the rules of the profile page and the API.
+    validate_mentee_path(**{name: getattr(profile, name) for name in MenteeProfile.PATH_FIELDS})
     profile.save()
     if targets:
         profile.target_specialties.set(Specialty.objects.filter(slug__in=targets))
@@ -63,8 +76,14 @@ def make_mentor(
         profile.verification = MentorProfile.Verification.VERIFIED
     for name, value in profile_fields.items():
         setattr(profile, name, value)
-    if subspecialties:  # before the save that verifies: a verified mentor's change goes back to review
-        profile.subspecialties.set(Specialty.objects.filter(slug__in=subspecialties))
+    chosen = list(Specialty.objects.filter(slug__in=subspecialties))
+    # Only profiles a person could save: the rules of the profile page and the API.
+    validate_mentor_credentials(
+        profession=profile.profession, specialty=profile.specialty, board_certified=profile.board_certified
+    )
+    validate_mentor_subspecialties(profession=profile.profession, specialty=profile.specialty, subspecialties=chosen)
+    if chosen:  # before the save that verifies: a verified mentor's change goes back to review
+        profile.subspecialties.set(chosen)
     profile.save()
     return profile
 

@@ -17,7 +17,18 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.management import demo
-from accounts.models import Background, Language, Membership, MenteeProfile, MentorProfile, Program, User
+from accounts.models import (
+    Background,
+    Language,
+    Membership,
+    MenteeProfile,
+    MentorProfile,
+    Program,
+    User,
+    validate_mentee_path,
+    validate_mentor_credentials,
+    validate_mentor_subspecialties,
+)
 from accounts.validators import validate_npi, validate_slots
 from matching.models import CheckIn, CohortRun, Mentorship, MentorshipRequest, Notification
 from matching.services import directory as engine
@@ -132,6 +143,19 @@ def test_profiles_pass_model_validation(seeded: str, db: None) -> None:
         profile.full_clean()
         profile.user.full_clean()
         validate_slots(profile.availability)
+
+
+def test_profiles_state_facts_that_agree(seeded: str, db: None) -> None:
+    """What a person could not save on their profile page, the demo does not hold either."""
+    for mentee in MenteeProfile.objects.select_related("current_specialty"):
+        validate_mentee_path(**{name: getattr(mentee, name) for name in MenteeProfile.PATH_FIELDS})
+    for mentor in MentorProfile.objects.select_related("specialty__parent").prefetch_related("subspecialties"):
+        validate_mentor_credentials(
+            profession=mentor.profession, specialty=mentor.specialty, board_certified=mentor.board_certified
+        )
+        validate_mentor_subspecialties(
+            profession=mentor.profession, specialty=mentor.specialty, subspecialties=mentor.subspecialties.all()
+        )
 
 
 def test_npis_are_valid_and_unique(seeded: str, db: None) -> None:

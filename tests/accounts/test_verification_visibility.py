@@ -127,6 +127,8 @@ CHANGES: dict[str, Any] = {
     "specialty": lambda: {"specialty": Specialty.objects.get(slug="pediatrics").pk},
     "subspecialties": lambda: {"subspecialties": [sub_of("internal-medicine")]},
     "board_certified": lambda: {"board_certified": False},
+    "research doctorate claimed": lambda: {"research_doctorate": True},
+    "profession to a near-peer resident": lambda: {"profession": "resident", "board_certified": False},
     "npi removed": lambda: {"npi": ""},
 }
 

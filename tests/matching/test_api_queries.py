@@ -45,9 +45,11 @@ def assert_constant(client: APIClient, url: str, **params: Any) -> None:
 
 
 def varied_mentor(number: int, **fields: Any) -> Any:
+    specialty = SPECIALTIES[number % len(SPECIALTIES)]
     profile = make_mentor(
-        specialty=SPECIALTIES[number % len(SPECIALTIES)],
-        subspecialties=SUBSPECIALTIES if number % 3 == 0 else (),
+        specialty=specialty,
+        # Only certificates reachable from the specialty (accounts.models.validate_mentor_subspecialties).
+        subspecialties=tuple(s for s in SUBSPECIALTIES if s.startswith(f"{specialty}--")) if number % 3 == 0 else (),
         topics=["research", "residency_applications"],
         kinds=["long_term"],
         languages=["en", "es"] if number % 2 else ["en"],
