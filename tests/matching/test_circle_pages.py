@@ -209,3 +209,8 @@ def test_an_empty_post_is_a_form_error_not_a_silent_success() -> None:
     assert client.post(reverse("matching:circles")).status_code == 400
     response = client.post(reverse("matching:circle", args=[circle.pk]))
     assert response.status_code == 400 and "This field is required." in text(response)
+
+
+def test_without_group_mentoring_the_page_says_it_once() -> None:
+    page = text(signed_in(make_mentor().user).get(reverse("matching:circles")))
+    assert page.count("does not offer group mentoring") == 1 and "Start a circle" not in page
