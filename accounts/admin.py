@@ -245,7 +245,7 @@ class SpecialtyAdmin(CoordinatorAdmin, AllowListAdmin):
     search_fields = ["name", "slug", "parent__name", "certificate"]
     list_select_related = ["parent", "board"]
     filter_horizontal = ["families", "requires", "related"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "within"]
     prepopulated_fields = {"slug": ["name"]}
 
 

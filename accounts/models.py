@@ -179,6 +179,15 @@ class Specialty(models.Model):
         symmetrical=True,
         help_text="Links beyond certificates, pathways and domains; they count as the same clinical domain.",
     )
+    within = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="special_qualifications",
+        help_text="The specialty whose certificate this one is a special qualification in, held as well as "
+        "its entry route (Child Neurology: Neurology).",
+    )
 
     objects = SpecialtyQuerySet.as_manager()
 

@@ -28,6 +28,7 @@ from accounts.taxonomy_data import (
     FAMILIES,
     RELATED,
     REQUIRES,
+    WITHIN,
     Board,
     Domain,
     Family,
@@ -45,6 +46,7 @@ __all__ = [
     "RELATED",
     "REQUIRES",
     "TAXONOMY",
+    "WITHIN",
     "Alignment",
     "Board",
     "Domain",
@@ -74,6 +76,7 @@ class Node:
     certificate: str = ""  # shared by every board's node of one certificate; "" = its own slug
     requires: tuple[str, ...] = ()  # entry routes beyond the parent (any one of them)
     domains: frozenset[str] = frozenset()
+    within: str | None = None  # the specialty it is a special qualification in (Child Neurology: Neurology)
 
     @property
     def is_subspecialty(self) -> bool:
@@ -183,6 +186,7 @@ class Taxonomy:
                     requires=node.requires,
                     domains=node.domains,
                     families=node.families,
+                    within=node.within,
                 )
                 for node in self.nodes
             },
@@ -265,6 +269,7 @@ def build_taxonomy(
     domains: Sequence[Domain] = DOMAINS,
     requires: Mapping[str, Sequence[str]] = REQUIRES,
     related: Sequence[tuple[str, str]] = RELATED,
+    within: Mapping[str, str] = WITHIN,
 ) -> Taxonomy:
     """Flatten and check the data; raises ValueError on a duplicate or dangling slug."""
     family_slugs = {family.slug for family in families}
@@ -298,6 +303,10 @@ def build_taxonomy(
         for name in (slug, *routes):
             if name not in known:
                 raise ValueError(f"a prerequisite names an unknown specialty: {name!r}")
+    for slug, qualified_in in within.items():
+        for name in (slug, qualified_in):
+            if name not in known:
+                raise ValueError(f"a special qualification names an unknown specialty: {name!r}")
     for pair in related:
         for name in pair:
             if name not in known:
@@ -322,6 +331,7 @@ def build_taxonomy(
                 certificate=certificate,
                 requires=tuple(requires.get(slug, ())),
                 domains=frozenset(in_domains[slug]),
+                within=within.get(slug),
             )
         )
     return Taxonomy.from_nodes(nodes, families=families, domains=domains, links=related, boards=boards)

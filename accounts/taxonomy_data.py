@@ -16,7 +16,10 @@ What is here, and where it comes from:
 - ``REQUIRES``: "requires certification in" - a certificate that must be held (or, with
   several, one of them: the entry routes) before this one, where it is not simply the
   parent specialty. Interventional Cardiology requires Cardiovascular Disease; Allergy
-  and Immunology is entered from Internal Medicine or Pediatrics.
+  and Immunology is entered from Internal Medicine or Pediatrics; ABPN's Sleep Medicine
+  from Psychiatry, Neurology or Child Neurology.
+- ``WITHIN``: a specialty that is a special qualification in another one's certificate
+  (Child Neurology in Neurology), held as well as its entry route.
 - ``DOMAINS``: clinical domains that cut across boards (cardiovascular, musculoskeletal
   and sports, child health, critical care, image-guided intervention, ...).
 - ``FAMILIES``: broad families (surgical, medical, primary care, ...), the last rung
@@ -41,7 +44,12 @@ Sources (checked November 2026):
   requires Gastroenterology), ABAI (abai.org: prior certification by ABIM or ABP), ABP
   (Pediatric Transplant Hepatology requires Pediatric Gastroenterology), ABCRS, ABTS,
   ABS Vascular Surgery and ABPS (the independent pathways after General Surgery or
-  another surgical residency), ABPN (Child Neurology after pediatrics training).
+  another surgical residency), ABPN (abpn.org: Child Neurology after pediatrics training,
+  certified as "Neurology with Special Qualification in Child Neurology"; which of its
+  subspecialties are open to psychiatry, neurology and child neurology diplomates).
+- ABEM's combined residency training with ABFM, ABIM and ABP, and the American College of
+  Surgeons' *Resources for Optimal Care of the Injured Patient* (the trauma team), for the
+  emergency care and trauma care domains.
 - American Osteopathic Association, Certifying Boards (certification.osteopathic.org):
   the AOA specialty boards and their ABMS counterparts.
 
@@ -634,6 +642,10 @@ CARDIOLOGY = "internal-medicine--cardiovascular-disease"
 
 # --- Prerequisites and entry routes ---------------------------------------------------------
 
+# ABPN's diplomates: who may sit its certificates shared by psychiatry and neurology.
+_ABPN_ALL = ("neurology", "child-neurology", "psychiatry")
+_ABPN_NEURO = ("neurology", "child-neurology")
+
 # Certificate -> the certificates required first (any one of them), where that is not
 # simply its parent specialty. Listing several makes them entry routes.
 REQUIRES: dict[str, tuple[str, ...]] = {
@@ -647,8 +659,23 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "pediatrics--pediatric-transplant-hepatology": ("pediatrics--pediatric-gastroenterology",),
     # ABAI: a conjoint board entered after ABIM or ABP certification.
     "allergy-and-immunology": (IM, PEDS),
-    # ABPN: child neurology training starts with pediatrics.
+    # ABPN: child neurology training starts with pediatrics (and see WITHIN).
     "child-neurology": (PEDS,),
+    # ABPN subspecialties: one node each, open to the ABPN diplomates the board names.
+    # Sleep, Pain, Brain Injury and Hospice and Palliative Medicine take psychiatrists,
+    # neurologists and child neurologists; the neurology subspecialties take neurologists
+    # and child neurologists; Neurodevelopmental Disabilities takes child neurologists and
+    # pediatricians (ABP-certified).
+    "neurology--sleep-medicine": _ABPN_ALL,
+    "neurology--pain-medicine": _ABPN_ALL,
+    "neurology--brain-injury-medicine": _ABPN_ALL,
+    "psychiatry--hospice-and-palliative-medicine": ("psychiatry", "neurology", "child-neurology"),
+    "neurology--clinical-neurophysiology": _ABPN_NEURO,
+    "neurology--epilepsy": _ABPN_NEURO,
+    "neurology--neurocritical-care": _ABPN_NEURO,
+    "neurology--neuromuscular-medicine": _ABPN_NEURO,
+    "neurology--vascular-neurology": _ABPN_NEURO,
+    "child-neurology--neurodevelopmental-disabilities": ("child-neurology", PEDS),
     # Independent pathways after a surgical residency (integrated programmes also exist).
     "colon-and-rectal-surgery": ("general-surgery",),
     "thoracic-and-cardiac-surgery": ("general-surgery",),
@@ -661,6 +688,11 @@ REQUIRES: dict[str, tuple[str, ...]] = {
         "neurological-surgery",
     ),
 }
+
+# Specialty -> the specialty whose certificate it is a special qualification in, held as
+# well as its entry route: ABPN certifies "Neurology with Special Qualification in Child
+# Neurology", so a child neurologist holds a neurology certificate entered from pediatrics.
+WITHIN: dict[str, str] = {"child-neurology": "neurology"}
 
 
 # --- Clinical domains across boards ---------------------------------------------------------
@@ -748,15 +780,6 @@ DOMAINS: tuple[Domain, ...] = (
         ),
     ),
     Domain(
-        "emergency-care",
-        "emergency care",
-        (
-            *_tree("emergency-medicine"),
-            "pediatrics--pediatric-emergency-medicine",
-            *_certificate("medical-toxicology"),
-        ),
-    ),
-    Domain(
         "oncology",
         "cancer care",
         (
@@ -816,6 +839,34 @@ DOMAINS: tuple[Domain, ...] = (
             *_certificate("adolescent-medicine"),
             *_certificate("geriatric-medicine"),
             "public-health-and-general-preventive-medicine",
+        ),
+    ),
+    Domain(
+        # After primary care: a family physician and an internist share primary care first.
+        "emergency-care",
+        "emergency care",
+        (
+            *_tree("emergency-medicine"),
+            "pediatrics--pediatric-emergency-medicine",
+            *_certificate("medical-toxicology"),
+            # The boards' combined residencies with emergency medicine (ABEM with ABFM,
+            # ABIM, ABP), and family physicians staff most rural emergency departments.
+            "family-medicine",
+            IM,
+            PEDS,
+        ),
+    ),
+    Domain(
+        # The specialists a verified trauma centre must have on call (American College of
+        # Surgeons, Resources for Optimal Care of the Injured Patient).
+        "trauma",
+        "trauma care",
+        (
+            "emergency-medicine",
+            "general-surgery",
+            "general-surgery--surgical-critical-care",
+            "orthopaedic-surgery",
+            "neurological-surgery",
         ),
     ),
     Domain(

@@ -16,17 +16,20 @@ rung                   grade  holds when (target t, mentor's field f)
 same                   1.00   f is t
 shared_certificate     0.95   f is the same certificate through another board (Hospice and
                               Palliative Medicine from Family Medicine for an internist)
-subspecialty           0.85   f requires t, directly or through a chain (Interventional
-                              Cardiology for a Cardiovascular Disease or Internal Medicine aim)
+subspecialty           0.85   every road to f passes through t, directly or through a chain
+                              (Interventional Cardiology for a Cardiovascular Disease or
+                              Internal Medicine aim; Child Neurology for Pediatrics or Neurology)
 prerequisite           0.80   t requires f directly: its parent specialty, its one required
-                              certificate, or one of its entry routes (Pediatrics for Allergy
-                              and Immunology)
+                              certificate, one of its entry routes (Pediatrics for Allergy and
+                              Immunology), or the specialty t is a special qualification in
 same_pathway           0.70   t and f require the same certificate directly (two fellowships
                               after Internal Medicine; two after Cardiovascular Disease)
-wider_pathway          0.60   a longer road shared: one requires the other through a chain,
-                              they share an earlier certificate, or f is an entry route into
-                              t's certificate through another board (Neurology for Sleep
-                              Medicine) or the other way round
+wider_pathway          0.60   a longer road shared: t is one of several entry routes into f
+                              (Pediatrics for Allergy and Immunology, Orthopaedic Surgery for
+                              Plastic Surgery), f is earlier on t's chain, they share an
+                              earlier certificate, or f is an entry route into t's certificate
+                              through another board (Internal Medicine for Sleep Medicine from
+                              Neurology) or the other way round
 domain                 0.50   a clinical domain across boards (cardiovascular, musculoskeletal
                               and sports, child health, ...) or a link an editor added
 family                 0.30   the same broad family (surgical, medical, diagnostic, ...)
@@ -36,6 +39,14 @@ different              0.00   none of the above
 Symmetric rungs: same, shared_certificate, same_pathway, domain, family and different
 hold for (t, f) exactly when they hold for (f, t). ``subspecialty`` is directed: its
 converse is ``prerequisite`` (one step) or ``wider_pathway`` (a chain).
+
+One lift sits beside the ladder because it depends on the mentee, not only on the two
+fields: ``own_route``. When the mentor's field is the mentee's own current specialty and it
+is a prerequisite or entry route of the target (the prerequisite rung), it counts
+``OWN_ROUTE.grade`` (0.82): above every other route into the target, still below a
+subspecialist of the target (a pediatrics resident aiming at Allergy and Immunology ranks a
+pediatrician above internists; an internal-medicine resident aiming at Cardiovascular
+Disease still ranks an interventional cardiologist above a hospitalist).
 """
 
 from __future__ import annotations
@@ -62,6 +73,8 @@ WIDER_PATHWAY = Rung("wider_pathway", 0.6, "a longer training road shared, or an
 DOMAIN = Rung("domain", 0.5, "a clinical domain across boards, or a link an editor added")
 FAMILY = Rung("family", 0.3, "the same broad family of fields")
 DIFFERENT = Rung("different", 0.0, "no relation")
+# Not a rung of LADDER: the lift for a route that is the mentee's own current specialty.
+OWN_ROUTE = Rung("own_route", 0.82, "the mentee's own current specialty, a route into the target")
 
 LADDER: tuple[Rung, ...] = (
     SAME,
@@ -88,6 +101,9 @@ class Field:
     ``certificate`` is shared by the nodes of one certificate offered by several boards
     (e.g. every Hospice and Palliative Medicine node). ``requires`` are the certificates
     any one of which must come first (its entry routes); empty means just the parent.
+    ``within`` is the specialty whose certificate this one is a special qualification in,
+    held as well as the route (Child Neurology is ABPN's "Neurology with Special
+    Qualification in Child Neurology", entered from Pediatrics); None for most.
     ``domains`` and ``families`` are slugs named in ``Graph.domain_names`` /
     ``Graph.family_names``.
     """
@@ -100,6 +116,7 @@ class Field:
     requires: tuple[str, ...] = ()
     domains: frozenset[str] = frozenset()
     families: frozenset[str] = frozenset()
+    within: str | None = None
 
     @property
     def certificate_key(self) -> str:
@@ -111,6 +128,11 @@ class Field:
         if self.requires:
             return self.requires
         return (self.parent,) if self.parent else ()
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """Every certificate one step before this one: the routes, and ``within``."""
+        return (*self.direct, self.within) if self.within else self.direct
 
 
 class Aligned(NamedTuple):
@@ -138,7 +160,7 @@ class Graph:
 
     def __post_init__(self) -> None:
         for node in self.fields.values():
-            for slug in (*node.direct, *([node.parent] if node.parent else [])):
+            for slug in (*node.steps, *([node.parent] if node.parent else [])):
                 if slug not in self.fields:
                     raise ValueError(f"{node.slug} requires an unknown specialty: {slug!r}")
             if unknown := node.domains - set(self.domain_names):
@@ -153,13 +175,13 @@ class Graph:
     def ancestors(self, slug: str) -> frozenset[str]:
         """Every certificate on some road to ``slug``: prerequisites of prerequisites."""
         found: set[str] = set()
-        stack = list(self.fields[slug].direct)
+        stack = list(self.fields[slug].steps)
         while stack:
             current = stack.pop()
             if current in found:
                 continue
             found.add(current)
-            stack.extend(self.fields[current].direct)
+            stack.extend(self.fields[current].steps)
             if len(found) > len(self.fields):  # a cycle; __post_init__ reports it
                 break
         return frozenset(found)
@@ -167,6 +189,34 @@ class Graph:
     @cached_property
     def _ancestors(self) -> dict[str, frozenset[str]]:
         return {slug: self.ancestors(slug) for slug in self.fields}
+
+    def required(self, slug: str) -> frozenset[str]:
+        """The certificates on every road to ``slug``: what anyone holding it has passed through.
+
+        The intersection over its entry routes (each with what that route requires), plus
+        the specialty it is a special qualification in. Plastic Surgery, entered from five
+        residencies, requires none of them; Interventional Cardiology requires Cardiovascular
+        Disease and Internal Medicine.
+        """
+        return self._required[slug]
+
+    @cached_property
+    def _required(self) -> dict[str, frozenset[str]]:
+        found: dict[str, frozenset[str]] = {}
+
+        def visit(slug: str) -> frozenset[str]:
+            if slug not in found:
+                node = self.fields[slug]
+                roads = [frozenset({route}) | visit(route) for route in node.direct]
+                common = frozenset.intersection(*roads) if roads else frozenset()
+                if node.within:
+                    common |= {node.within} | visit(node.within)
+                found[slug] = common
+            return found[slug]
+
+        for slug in self.fields:
+            visit(slug)
+        return found
 
     @cached_property
     def _nearest_first(self) -> dict[str, tuple[str, ...]]:
@@ -223,16 +273,22 @@ def _classify(graph: Graph, target: str, other: str) -> tuple[Rung, str, str]:
     if t.certificate_key == f.certificate_key:
         return SHARED_CERTIFICATE, "Same certificate: {label}", other
     ancestors = graph._ancestors
-    if target in ancestors[other]:
-        if f.parent is not None:
+    if target in graph._required[other]:
+        if f.within == target:
+            return SUBSPECIALTY, "Special qualification in your target: {name}", other
+        if f.parent is not None and f.parent in (target, fields[target].parent):
             return SUBSPECIALTY, "Subspecialty of your target: {name}", other
         return SUBSPECIALTY, "Builds on your target: {name}", other
     if other in t.direct:
         if len(t.direct) > 1:
             return PREREQUISITE, "Entry route to your target: {name}", other
         return PREREQUISITE, "Required before your target: {name}", other
+    if other == t.within:
+        return PREREQUISITE, "Your target's parent specialty: {name}", other
     if shared := _first(t.direct, f.direct):
         return SAME_PATHWAY, "Same training pathway: {name}", shared
+    if target in ancestors[other]:  # one of several roads into the mentor's certificate
+        return WIDER_PATHWAY, "Open after your target: {label}", other
     if other in ancestors[target]:
         return WIDER_PATHWAY, "Earlier on your target's pathway: {name}", other
     if shared := _first(graph._nearest_first[target], ancestors[other]):
@@ -273,6 +329,42 @@ def align_for_mentor(graph: Graph, target: str, other: str) -> Aligned:
     """``align``, worded for the mentor who holds ``other``: "Aims for Cardiovascular Disease: ..."."""
     found = align(graph, target, other)
     return Aligned(found.rung, f"Aims for {graph.named(target)}: {_FOR_MENTOR[found.rung.key]}")
+
+
+def own_route(value: float) -> float:
+    """A grade lifted for a mentor field that is the mentee's own current specialty.
+
+    ``value`` is the field's grade for the target; a prerequisite (an entry route or a
+    required certificate, ``PREREQUISITE.grade``) becomes ``OWN_ROUTE.grade``, any other
+    grade is returned unchanged. Monotone, so lifting the best of several grades is the
+    best of the lifted grades (the vectorised kernel relies on it).
+    """
+    return OWN_ROUTE.grade if PREREQUISITE.grade <= value < OWN_ROUTE.grade else value
+
+
+def own_route_text(text: str, audience: str) -> str:
+    """A prerequisite reason reworded for a mentee whose own current specialty it is.
+
+    "Entry route to your target: Pediatrics" -> "Your own route to your target: Pediatrics";
+    the mentor reads "Aims for Allergy and Immunology: their own route, through your certificate".
+    """
+    head, _, name = text.partition(": ")
+    if audience == "mentee":
+        return f"Your own route to your target: {name}"
+    return f"{head}: their own route, through your certificate"
+
+
+def own_specialty_text(text: str, audience: str) -> str:
+    """A reason reworded for a target that is the mentee's own current specialty (no target named).
+
+    "Open after your target: Allergy and Immunology" -> "Open after your specialty: ...";
+    the mentor reads "Trains in Pediatrics: ..." instead of "Aims for Pediatrics: ...".
+    """
+    if audience == "mentee":
+        text = text.replace("your target field", "your field")
+        return text.replace("your target's", "your specialty's").replace("your target", "your specialty")
+    prefix = "Aims for "
+    return f"Trains in {text[len(prefix) :]}" if text.startswith(prefix) else text
 
 
 def grade(graph: Graph, target: str, other: str) -> float:

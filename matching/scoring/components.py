@@ -49,6 +49,7 @@ from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from matching.scoring import availability as av
+from matching.scoring.alignment import own_route
 from matching.scoring.vocabulary import (
     BACKGROUND_ATTRIBUTES,
     COMMON_LANGUAGE,
@@ -257,11 +258,15 @@ class MenteeFeatures:
     IMPORTANCE ("the mentor shares my ..."). ``stage_given`` is False for a profile with
     no stage (or an unknown one): it is scored as ``stage`` says, but is not known to be
     premed, so no near-peer mentor is matched with it.
+    ``current_specialty`` is the slug of the field a resident or fellow is training in ("" =
+    none): a mentor holding it who is a route into a target counts ``alignment.OWN_ROUTE``,
+    and a target equal to it is worded "your specialty".
     """
 
     id: int
     stage: str
     target_specialties: tuple[str, ...] = ()
+    current_specialty: str = ""
     goals: frozenset[str] = frozenset()
     kind: str | None = None
     availability: int = 0
@@ -524,11 +529,16 @@ def component_values(mentee: MenteeFeatures, mentor: MentorFeatures, alignment: 
 
 
 def best_alignment(mentee: MenteeFeatures, mentor: MentorFeatures, alignment: Alignment) -> tuple[float, str, str]:
-    """The best (value, target, mentor field); the first of equals wins ("" when either side has none)."""
+    """The best (value, target, mentor field); the first of equals wins ("" when either side has none).
+
+    A mentor field that is the mentee's own current specialty is lifted by ``own_route``.
+    """
     best: tuple[float, str, str] | None = None
     for target in mentee.target_specialties:
         for own in mentor.specialties:
             value = min(1.0, max(0.0, alignment(target, own)))
+            if own == mentee.current_specialty:
+                value = own_route(value)
             if best is None or value > best[0]:
                 best = (value, target, own)
     return best or (0.0, "", "")

@@ -30,7 +30,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from matching.scoring.alignment import RELATED_AT_LEAST
+from matching.scoring.alignment import OWN_ROUTE, PREREQUISITE, RELATED_AT_LEAST
 from matching.scoring.components import (
     DEFAULT_WEIGHTS,
     Alignment,
@@ -102,6 +102,16 @@ class SpecialtySpace:
         self.matrix = np.zeros((len(slugs) + 1, len(slugs) + 1))
         self.matrix[:-1, :-1] = values
         self.reason_for = reason_for
+        # Own routes (``alignment.own_route``): each (target, field) pair the lift raises gets
+        # one extra row after the padding row, its lifted grade in the field's column and 0
+        # elsewhere. A mentee whose current specialty is such a field aims at that row too.
+        lifted = np.argwhere((values >= PREREQUISITE.grade) & (values < OWN_ROUTE.grade))
+        self._own_routes = {(int(t), int(f)): len(slugs) + 1 + k for k, (t, f) in enumerate(lifted)}
+        self.rows = np.zeros((len(slugs) + 1 + len(lifted), len(slugs) + 1))
+        self.rows[: len(slugs) + 1] = self.matrix
+        for (_, f), row in self._own_routes.items():
+            self.rows[row, f] = OWN_ROUTE.grade
+        self.rows.setflags(write=False)
 
     @classmethod
     def build(cls, slugs: Iterable[str], alignment: Alignment, reason_for: ReasonFor | None = None) -> SpecialtySpace:
@@ -135,6 +145,16 @@ class SpecialtySpace:
 
     def positions(self, slugs: Iterable[str]) -> tuple[int, ...]:
         return tuple(self.index[slug] for slug in slugs if slug in self.index)
+
+    def aims(self, mentee: MenteeFeatures) -> tuple[int, ...]:
+        """The rows of ``rows`` a mentee aims at: the targets, then the own-route rows of the
+        current specialty (``score_pair``'s lift, tabulated)."""
+        targets = self.positions(mentee.target_specialties)
+        current = self.index.get(mentee.current_specialty)
+        if current is None:
+            return targets
+        own = (self._own_routes.get((target, current)) for target in targets)
+        return targets + tuple(row for row in own if row is not None)
 
 
 def _reason_for(taxonomy: Taxonomy) -> ReasonFor:
@@ -412,8 +432,8 @@ class MentorIndex(_Index[MentorFeatures]):
     def _score(self, mentee: MenteeFeatures, s: Scratch) -> tuple[FloatArray, BoolArray]:
         region = self._region(mentee.region, insert=False)
         e = one(mentee_row(mentee, 0, region))
-        targets = list(self.space.positions(mentee.target_specialties))
-        best = self.space.matrix[targets].max(axis=0) if targets else np.zeros(self.space.pad + 1)
+        aims = list(self.space.aims(mentee))
+        best = self.space.rows[aims].max(axis=0) if aims else np.zeros(self.space.pad + 1)
         return kernel(e, self._table.views(), self._specialty_values(best), self.weights, s)
 
 
@@ -423,7 +443,7 @@ class MenteeIndex(_Index[MenteeFeatures]):
     _columns = MENTEE_COLUMNS
 
     def _positions(self, person: MenteeFeatures) -> tuple[int, ...]:
-        return self.space.positions(person.target_specialties)
+        return self.space.aims(person)
 
     def _encode(self, person: MenteeFeatures, *, specialty_code: int) -> Row:
         return mentee_row(person, specialty_code, self._region(person.region, insert=True))
@@ -483,6 +503,6 @@ class MenteeIndex(_Index[MenteeFeatures]):
         region = self._region(mentor.region, insert=False)
         r = one(mentor_row(mentor, 0, region))
         own = list(self.space.positions(mentor.specialties))
-        best = self.space.matrix[:, own].max(axis=1) if own else np.zeros(self.space.pad + 1)
+        best = self.space.rows[:, own].max(axis=1) if own else np.zeros(len(self.space.rows))
         e = self._table.views()
         return kernel(e, r, self._specialty_values(best), self.weights, s)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from matching.scoring import availability as av
+from matching.scoring.alignment import own_route, own_route_text, own_specialty_text
 from matching.scoring.components import (
     PROFESSION_FIT,
     RESEARCH_SHARE,
@@ -114,9 +115,15 @@ def _specialty(
         text = "Has not listed a field" if audience == "mentee" else "Has not named a target field"
     elif reason_for is not None:
         text = reason_for(target, own, audience)
+        if own == mentee.current_specialty:
+            raw = min(1.0, max(0.0, alignment(target, own)))
+            if own_route(raw) != raw:  # the mentee's own route into the target
+                text = own_route_text(text, audience)
         if audience == "mentee" and mentor.profession and not mentor.is_physician and value > 0:
             # No board certificate: name the profession and the field it works in, not a certificate.
             text = f"{PROFESSION_LABELS[mentor.profession]} working in {_field_of(text)}"
+        if target == mentee.current_specialty:  # matched on their own field: it is no "target"
+            text = own_specialty_text(text, audience)
     elif value >= 1.0:
         text = "Works in your target field" if audience == "mentee" else "Aims for your field"
     elif value > 0:

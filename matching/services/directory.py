@@ -129,15 +129,19 @@ def mentee_features(
         if attribute in Background.Attribute.values and importance in scoring.IMPORTANCE_WEIGHTS
     }
     targets = tuple(targets) if targets is not None else tuple(s.slug for s in profile.target_specialties.all())
-    if not targets and profile.stage in MenteeProfile.IN_TRAINING and profile.current_specialty:
+    current = ""
+    if profile.stage in MenteeProfile.IN_TRAINING and profile.current_specialty:
+        current = profile.current_specialty.slug
+    if not targets and current:
         # A resident or fellow with no fellowship in view is aiming to grow in their own field.
-        targets = (profile.current_specialty.slug,)
+        targets = (current,)
     stage = profile.stage if profile.stage in STAGES else "undergraduate"
     features = scoring.MenteeFeatures(
         id=user.pk,
         stage=stage,
         stage_given=profile.stage in STAGES,  # no stage: not known to be premed (near peers)
         target_specialties=targets,
+        current_specialty=current,
         goals=_only(profile.topics, TOPICS),
         kind=next(iter(kinds)) if len(kinds) == 1 else None,
         availability=_mask(profile.availability, user.timezone),
@@ -300,7 +304,9 @@ def load_taxonomy() -> taxonomy.Taxonomy:
         for d in ClinicalDomain.objects.prefetch_related("specialties")
     )
     rows = list(
-        Specialty.objects.select_related("parent").prefetch_related("families", "related", "requires", "domains")
+        Specialty.objects.select_related("parent", "within").prefetch_related(
+            "families", "related", "requires", "domains"
+        )
     )
     nodes = tuple(
         taxonomy.Node(
@@ -313,6 +319,7 @@ def load_taxonomy() -> taxonomy.Taxonomy:
             certificate=s.certificate,
             requires=tuple(sorted(r.slug for r in s.requires.all())),
             domains=frozenset(d.slug for d in s.domains.all()),
+            within=s.within.slug if s.within else None,
         )
         for s in rows
     )

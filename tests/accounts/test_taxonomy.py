@@ -36,6 +36,7 @@ from matching.scoring.alignment import (
     SYMMETRIC_RUNGS,
     WIDER_PATHWAY,
 )
+from matching.scoring.components import MenteeFeatures, MentorFeatures, best_alignment
 
 SLUGS = [node.slug for node in TAXONOMY]
 GRADES = {rung.grade for rung in LADDER}
@@ -297,7 +298,21 @@ def test_grades_strictly_decrease_down_the_ladder():
         ),
         (CARDIOLOGY, INTERVENTIONAL, SUBSPECIALTY, "Subspecialty of your target: Interventional Cardiology"),
         ("internal-medicine", INTERVENTIONAL, SUBSPECIALTY, "Subspecialty of your target: Interventional Cardiology"),
-        ("pediatrics", "allergy-and-immunology", SUBSPECIALTY, "Builds on your target: Allergy and Immunology"),
+        ("general-surgery", "vascular-surgery", SUBSPECIALTY, "Builds on your target: Vascular Surgery"),
+        ("pediatrics", "child-neurology", SUBSPECIALTY, "Builds on your target: Child Neurology"),
+        ("neurology", "child-neurology", SUBSPECIALTY, "Special qualification in your target: Child Neurology"),
+        ("child-neurology", "neurology", PREREQUISITE, "Your target's parent specialty: Neurology"),
+        ("neurology", "neurology--epilepsy", SUBSPECIALTY, "Subspecialty of your target: Epilepsy"),
+        # One of several entry routes into the mentor's certificate: a wider road, not "builds on".
+        ("pediatrics", "allergy-and-immunology", WIDER_PATHWAY, "Open after your target: Allergy and Immunology"),
+        (ORTHO, "plastic-surgery", WIDER_PATHWAY, "Open after your target: Plastic Surgery"),
+        ("neurology--sleep-medicine", "psychiatry", PREREQUISITE, "Entry route to your target: Psychiatry"),
+        ("neurology--pain-medicine", "psychiatry", PREREQUISITE, "Entry route to your target: Psychiatry"),
+        ("neurology--epilepsy", "child-neurology", PREREQUISITE, "Entry route to your target: Child Neurology"),
+        ("emergency-medicine", "family-medicine", DOMAIN, "Same clinical domain: emergency care"),
+        ("emergency-medicine", "general-surgery", DOMAIN, "Same clinical domain: trauma care"),
+        ("family-medicine", "emergency-medicine", DOMAIN, "Same clinical domain: emergency care"),
+        ("family-medicine", "internal-medicine", DOMAIN, "Same clinical domain: primary care"),
         (INTERVENTIONAL, CARDIOLOGY, PREREQUISITE, "Required before your target: Cardiovascular Disease"),
         (CARDIOLOGY, "internal-medicine", PREREQUISITE, "Required before your target: Internal Medicine"),
         ("allergy-and-immunology", "pediatrics", PREREQUISITE, "Entry route to your target: Pediatrics"),
@@ -392,10 +407,12 @@ def test_each_relation_earns_at_least_its_rung(a, b):
     score = alignment(a, b)
     if t.certificate_key == f.certificate_key:
         assert score >= SHARED_CERTIFICATE.grade
-    if a in graph.ancestors(b):
+    if a in graph.required(b):
         assert score >= SUBSPECIALTY.grade
-    if b in t.direct:
+    if b in t.direct or b == t.within:
         assert score >= PREREQUISITE.grade
+    if a in graph.ancestors(b):
+        assert score >= WIDER_PATHWAY.grade
     if set(t.direct) & set(f.direct):
         assert score >= SAME_PATHWAY.grade
     if graph.ancestors(a) & (graph.ancestors(b) | {b}):
@@ -413,6 +430,37 @@ def test_adding_a_relation_never_lowers_an_alignment(a, b, c, d):
     wider = build_taxonomy(domains=(*DOMAINS, extra))
     assert wider.alignment(a, b) >= alignment(a, b)
     assert wider.alignment(c, d) >= DOMAIN.grade
+
+
+@given(st.sampled_from(SLUGS), st.sampled_from(SLUGS))
+def test_builds_on_only_where_every_road_passes_through_the_target(a, b):
+    """Subspecialty (0.85) needs the target on every road to the mentor's field, not on one of several."""
+    graph = TAXONOMY.graph
+    if alignment_reason(a, b).rung == SUBSPECIALTY:
+        assert a in graph.required(b)
+    elif a in graph.ancestors(b) and a != b:
+        assert alignment(a, b) in {PREREQUISITE.grade, SAME_PATHWAY.grade, WIDER_PATHWAY.grade}
+
+
+ROUTED = [slug for slug in SLUGS if TAXONOMY.graph.fields[slug].direct or TAXONOMY.graph.fields[slug].within]
+
+
+@given(st.sampled_from(ROUTED), st.data(), st.sampled_from(SLUGS))
+def test_a_mentees_own_route_never_ranks_below_another_route(target, data, other):
+    """A resident whose own specialty leads into the target ranks a mentor holding it above any
+    other route (and anything graded no higher), and still below a subspecialist of the target."""
+    field = TAXONOMY.graph.fields[target]
+    current = data.draw(st.sampled_from([*field.direct, *([field.within] if field.within else [])]))
+    assert alignment(target, current) == PREREQUISITE.grade
+    mentee = MenteeFeatures(id=1, stage="resident", target_specialties=(target,), current_specialty=current)
+    own = best_alignment(mentee, MentorFeatures(id=2, specialties=(current,)), alignment)[0]
+    if other == current:
+        return
+    theirs = best_alignment(mentee, MentorFeatures(id=3, specialties=(other,)), alignment)[0]
+    if alignment(target, other) <= PREREQUISITE.grade:
+        assert own > theirs
+    else:
+        assert own < theirs
 
 
 def test_the_matrix_is_the_pairwise_alignment_with_the_target_as_row():
@@ -473,7 +521,7 @@ ORTHO_BOARD = Board(
 
 
 def test_build_accepts_small_valid_data():
-    taxonomy = build_taxonomy([ORTHO_BOARD], FAMILIES, (), {}, ())
+    taxonomy = build_taxonomy([ORTHO_BOARD], FAMILIES, (), {}, (), {})
     assert [node.slug for node in taxonomy] == ["ortho", "ortho--hand"]
     assert taxonomy.alignment("ortho", "ortho--hand") == SUBSPECIALTY.grade
 
@@ -494,4 +542,4 @@ def test_build_accepts_small_valid_data():
 )
 def test_build_refuses_broken_data(boards, domains, requires, related, message):
     with pytest.raises(ValueError, match=message):
-        build_taxonomy(boards, FAMILIES, domains, requires, related)
+        build_taxonomy(boards, FAMILIES, domains, requires, related, {})

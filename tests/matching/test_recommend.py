@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.taxonomy import TAXONOMY
 from matching.scoring.availability import slots_to_utc_mask
 from matching.scoring.components import (
     DEFAULT_WEIGHTS,
@@ -294,6 +295,106 @@ def test_orthopaedic_sports_medicine_ordering_with_the_real_taxonomy() -> None:
     for mentor in population:  # the index and score_pair agree on the real matrix too
         match = score_pair(mentee, mentor, DEFAULT_WEIGHTS, space)
         assert match is not None and match.score in index.rank_mentors(mentee)[1]
+
+
+# Real fields where a resident's own specialty is a route into a target (and others are not).
+ROUTES = (
+    "allergy-and-immunology",
+    "pediatrics",
+    "internal-medicine",
+    "internal-medicine--cardiovascular-disease",
+    "internal-medicine--interventional-cardiology",
+    "pediatrics--pediatric-cardiology",
+    "internal-medicine--adult-congenital-heart-disease",
+    "neurology--sleep-medicine",
+    "psychiatry",
+    "neurology",
+)
+REAL_SPACE = SpecialtySpace.from_taxonomy(TAXONOMY)
+
+
+@SLOW
+@given(
+    mentee=placed_mentees,
+    targets=st.lists(st.sampled_from(ROUTES), min_size=1, max_size=2).map(tuple),
+    current=st.sampled_from(("", "pediatrics", "internal-medicine", "psychiatry", *ROUTES)),
+    population=st.lists(
+        st.tuples(placed_mentors, st.lists(st.sampled_from(ROUTES), max_size=2).map(tuple)), min_size=1, max_size=25
+    ),
+)
+def test_own_routes_score_the_same_vectorised_and_pair_by_pair(
+    mentee: MenteeFeatures,
+    targets: tuple[str, ...],
+    current: str,
+    population: list[tuple[MentorFeatures, tuple[str, ...]]],
+) -> None:
+    """The own-route lift (alignment.own_route) is tabulated exactly: both indexes equal score_pair."""
+    # No hard filter in the way: the point is the field component.
+    mentee = dataclasses.replace(mentee, target_specialties=targets, current_specialty=current, kind=None, comfort={})
+    holders = [(population[0][0], (current,)), (population[0][0], (current, *targets))]  # always someone on the route
+    mentors = numbered([dataclasses.replace(mentor, specialties=fields) for mentor, fields in [*population, *holders]])
+    index = MentorIndex.build(mentors, space=REAL_SPACE)
+    found = index.scores(mentee)
+    for mentor_id, value, is_excluded in zip(*found, strict=True):
+        match = score_pair(mentee, index.get(int(mentor_id)), DEFAULT_WEIGHTS, REAL_SPACE, explain=False)
+        assert is_excluded == (match is None)
+        assert match is None or value == match.score
+    for mentor in mentors:
+        suggested = MenteeIndex.build([mentee], space=REAL_SPACE)
+        match = score_pair(mentee, mentor, DEFAULT_WEIGHTS, REAL_SPACE, explain=False)
+        expected = [] if match is None else [(mentee.id, match.score)]
+        assert as_pairs(*suggested.rank_mentees(mentor)) == expected
+
+
+def test_a_residents_own_route_ranks_above_the_other_routes_but_below_subspecialists() -> None:
+    resident = make_mentee(
+        stage="resident", target_specialties=("allergy-and-immunology",), current_specialty="pediatrics"
+    )
+    population = [
+        make_mentor(id=1, specialties=("internal-medicine",)),
+        make_mentor(id=2, specialties=("internal-medicine", "internal-medicine--clinical-cardiac-electrophysiology")),
+        make_mentor(id=3, specialties=("pediatrics",)),
+        make_mentor(id=4, specialties=("allergy-and-immunology",)),
+    ]
+    index = MentorIndex.build(population, space=REAL_SPACE)
+    assert ranked_ids(index, resident) == [4, 3, 1, 2]
+    reasons = {r.id: r.match.reasons[0].text for r in index.top_mentors(resident, 4)}
+    assert reasons[3] == "Your own route to your target: Pediatrics"
+    assert reasons[1] == "Entry route to your target: Internal Medicine"
+    mentor_view = MenteeIndex.build([resident], space=REAL_SPACE).top_mentees(population[2], 1)
+    assert (
+        mentor_view[0].match.reasons[0].text
+        == "Aims for Allergy and Immunology: their own route, through your certificate"
+    )
+    # An internal-medicine resident aiming at cardiology: the hospitalist's lift stays under a subspecialist.
+    im_resident = dataclasses.replace(
+        resident,
+        target_specialties=("internal-medicine--cardiovascular-disease",),
+        current_specialty="internal-medicine",
+    )
+    population = [
+        make_mentor(id=1, specialties=("internal-medicine",)),
+        make_mentor(id=2, specialties=("internal-medicine", "internal-medicine--interventional-cardiology")),
+    ]
+    assert ranked_ids(MentorIndex.build(population, space=REAL_SPACE), im_resident) == [2, 1]
+
+
+def test_a_resident_with_no_target_reads_about_their_specialty() -> None:
+    resident = make_mentee(stage="resident", target_specialties=("pediatrics",), current_specialty="pediatrics")
+    population = [
+        make_mentor(id=1, specialties=("allergy-and-immunology",)),
+        make_mentor(id=2, specialties=("family-medicine", "family-medicine--sports-medicine")),
+        make_mentor(id=3, specialties=("pediatrics",)),
+    ]
+    index = MentorIndex.build(population, space=REAL_SPACE)
+    reasons = {r.id: r.match.reasons[0].text for r in index.top_mentors(resident, 3)}
+    assert reasons == {
+        1: "Open after your specialty: Allergy and Immunology",
+        2: "Open after your specialty: Sports Medicine (Family Medicine)",
+        3: "Same certificate: Pediatrics",
+    }
+    mentor_view = MenteeIndex.build([resident], space=REAL_SPACE).top_mentees(population[0], 1)
+    assert mentor_view[0].match.reasons[0].text.startswith("Trains in Pediatrics: ")
 
 
 def test_must_excludes_and_important_moves_up_through_the_index() -> None:
