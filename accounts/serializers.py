@@ -37,7 +37,7 @@ from accounts.models import (
     validate_background_value,
 )
 from accounts.services import visible_background
-from accounts.validators import MAX_ID, MAX_LIST_ITEMS, validate_npi, validate_slots
+from accounts.validators import FLAG_MESSAGE, MAX_ID, MAX_LIST_ITEMS, parse_flag, validate_npi, validate_slots
 
 Profile = MenteeProfile | MentorProfile
 
@@ -118,6 +118,23 @@ class SpecialtySerializer(serializers.ModelSerializer):
         return related.get(specialty.pk, [])
 
 
+class QueryFlagField(serializers.BooleanField):
+    """A yes/no query parameter: the words of ``accounts.validators.parse_flag``, any case; others are a 400.
+
+    DRF's own ``BooleanField`` also takes "t" and "y"; the pages do not, so neither does the API.
+    """
+
+    default_error_messages = {"invalid": FLAG_MESSAGE}
+
+    def to_internal_value(self, data: Any) -> bool | None:  # type: ignore[override]
+        if self.allow_null and data in ("", "null"):
+            return None
+        try:
+            return parse_flag(data) if isinstance(data, bool | str) else self.fail("invalid")
+        except DjangoValidationError:
+            self.fail("invalid")
+
+
 class SpecialtyFilterSerializer(serializers.Serializer):
     """Query parameters of the specialty list."""
 
@@ -125,7 +142,7 @@ class SpecialtyFilterSerializer(serializers.Serializer):
     parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False, min_value=1, max_value=MAX_ID, help_text="Only the subspecialties of this specialty id."
     )
-    primary = serializers.BooleanField(
+    primary = QueryFlagField(
         required=False,
         allow_null=True,
         default=None,

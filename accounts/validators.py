@@ -1,4 +1,4 @@
-"""Validators for profile fields: NPI numbers, timezones and weekly availability slots."""
+"""Validators for profile fields (NPI numbers, timezones, weekly availability slots) and yes/no query words."""
 
 import re
 import zoneinfo
@@ -76,3 +76,25 @@ def normalise_email(address: str) -> str:
     at sign-up, so every path (sign-up, import, admin, API) agrees with it.
     """
     return address.strip().lower()
+
+
+# The words a yes/no query parameter may be, on a page or in the API (case does not matter).
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+FLAG_MESSAGE = "Must be true or false (also 1 or 0, yes or no, on or off)."
+
+
+def parse_flag(value: Any) -> bool:
+    """A yes/no query word as a bool: ``TRUE_WORDS`` are True, ``FALSE_WORDS`` False.
+
+    Anything else raises ``ValidationError`` (``FLAG_MESSAGE``), so ``?related=maybe`` is an
+    error rather than a quiet "yes".
+    """
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValidationError(FLAG_MESSAGE, code="invalid")

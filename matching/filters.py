@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import Kind, Language, MeetingMode, MentorProfile, Specialty, Topic
 from accounts.widgets import SpecialtyPicker
-from matching.forms import DirectoryFilterForm
+from matching.forms import DirectoryFilterForm, FlagField
 from matching.services import directory as engine
 
 SPECIALTY_HELP = "Specialty id: mentors in it or in one of its subspecialties."
@@ -60,9 +60,9 @@ def _matches_word(word: str) -> Q:
 
 
 class CheckboxFilter(django_filters.BooleanFilter):
-    """A yes/no filter that reads a checkbox ("on") as well as ``true``/``false``/``1``/``0``."""
+    """A yes/no filter: a checkbox ("on") or a word of ``accounts.validators.parse_flag``; others are errors."""
 
-    field_class = forms.BooleanField
+    field_class = FlagField
 
 
 class MentorFilter(django_filters.FilterSet):

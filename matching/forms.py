@@ -13,11 +13,47 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Kind, MeetingMode, MentorProfile, User
+from accounts.validators import parse_flag
 from matching.models import Goal, Mentorship, MentorshipRequest
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+
+class FlagCheckbox(forms.CheckboxInput):
+    """A checkbox that hands the field the word sent (``CheckboxInput`` makes any word but "false" True)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=_checked)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+def _checked(value: Any) -> bool:
+    try:
+        return value not in (None, "") and parse_flag(value)
+    except forms.ValidationError:
+        return False
+
+
+class FlagField(forms.Field):
+    """An optional yes/no query parameter: a ticked checkbox ("on") or ``accounts.validators.parse_flag``'s words.
+
+    Missing or empty is False; a word it does not know is a form error.
+    """
+
+    widget = FlagCheckbox
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> bool:
+        if value in (None, ""):
+            return False
+        return parse_flag(value)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -37,7 +73,7 @@ class DirectoryFilterForm(forms.Form):
         initial=ACCEPTING,
         widget=forms.RadioSelect,
     )
-    favourites = forms.BooleanField(label="Only my favourites", required=False)
+    favourites = FlagField(label="Only my favourites")
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         if data is not None and not data.get("show"):

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.permissions import is_coordinator
+from accounts.serializers import QueryFlagField
 from accounts.validators import MAX_ID
 from matching.models import CheckIn, CheckInResponse, Notification
 
@@ -28,7 +29,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationFilterSerializer(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, help_text="true: only unread notifications.")
+    unread = QueryFlagField(required=False, help_text="true: only unread notifications.")
 
 
 class CheckInResponseSerializer(serializers.ModelSerializer):

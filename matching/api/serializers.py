@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Background, Kind, MenteeProfile, MentorProfile, Specialty, User
 from accounts.permissions import is_coordinator
 from accounts.serializers import BackgroundEntrySerializer, background_json
-from accounts.validators import MAX_ID
+from accounts.validators import MAX_ID, parse_flag
 from matching.models import Goal, Mentorship, MentorshipRequest
 from matching.scoring.components import Match
 
@@ -139,14 +140,32 @@ class MentorCardSerializer(serializers.ModelSerializer):
         return _match_from_context(self, profile.user_id)
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false", "all", "1", "0", "yes", "no", "on", "off"]})
+class AcceptingField(serializers.Field):
+    """``accepting``: a yes/no word (``accounts.validators.parse_flag``) or "all", read as "true" or "false"."""
+
+    default_error_messages = {"invalid": "Must be true, false or all (also 1 or 0, yes or no, on or off)."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, str) and data.strip().lower() == "all":
+            return "false"
+        try:
+            return "true" if parse_flag(data) else "false"
+        except DjangoValidationError:
+            self.fail("invalid")
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
 class DirectoryOptionsSerializer(serializers.Serializer):
     """The API's own query parameters of the mentor directory; the filters are ``matching.filters.MentorFilter``."""
 
-    accepting = serializers.ChoiceField(
-        choices=[("true", "Only mentors accepting requests, with room"), ("false", "Everyone"), ("all", "Everyone")],
+    accepting = AcceptingField(
         required=False,
         default="true",
-        help_text="true (default): only mentors who accept requests and have room; false or all: everyone.",
+        help_text="true (default): only mentors who accept requests and have room; false or all: everyone. "
+        "Also 1/0, yes/no, on/off; any other word is a 400.",
     )
     ordering = serializers.ChoiceField(
         choices=[("score", "Best match first"), ("name", "By name")], required=False, default="score"

@@ -136,7 +136,8 @@ def directory(request: HttpRequest) -> HttpResponse:
         "partial": _is_htmx(request),
     }
     template = "matching/_results.html" if _is_htmx(request) else "matching/directory.html"
-    return render(request, template, context)
+    # A filter that makes no sense (?related=maybe) is shown as a form error, as any bad input is.
+    return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
 
 
 @require_POST
