@@ -18,8 +18,9 @@ What is here, and where it comes from:
   parent specialty. Interventional Cardiology requires Cardiovascular Disease; Allergy
   and Immunology is entered from Internal Medicine or Pediatrics; ABPN's Sleep Medicine
   from Psychiatry, Neurology or Child Neurology.
-- ``WITHIN``: a specialty that is a special qualification in another one's certificate
-  (Child Neurology in Neurology), held as well as its entry route.
+- ``WITHIN``: a specialty whose certificate includes another one's (Child Neurology is
+  Neurology with a special qualification; Interventional Radiology is a dual certificate
+  with Diagnostic Radiology), held as well as its entry route.
 - ``DOMAINS``: clinical domains that cut across boards (cardiovascular, musculoskeletal
   and sports, child health, critical care, image-guided intervention, ...).
 - ``FAMILIES``: broad families (surgical, medical, primary care, ...), the last rung
@@ -49,7 +50,8 @@ Sources (checked November 2026):
   subspecialties are open to psychiatry, neurology and child neurology diplomates).
 - ABEM's combined residency training with ABFM, ABIM and ABP, and the American College of
   Surgeons' *Resources for Optimal Care of the Injured Patient* (the trauma team), for the
-  emergency care and trauma care domains.
+  emergency care and trauma care domains; ABR (theabr.org: the Interventional Radiology and
+  Diagnostic Radiology dual certificate).
 - American Osteopathic Association, Certifying Boards (certification.osteopathic.org):
   the AOA specialty boards and their ABMS counterparts.
 
@@ -689,10 +691,15 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Specialty -> the specialty whose certificate it is a special qualification in, held as
-# well as its entry route: ABPN certifies "Neurology with Special Qualification in Child
-# Neurology", so a child neurologist holds a neurology certificate entered from pediatrics.
-WITHIN: dict[str, str] = {"child-neurology": "neurology"}
+# Specialty -> the specialty whose certificate it includes, held as well as its entry route.
+WITHIN: dict[str, str] = {
+    # ABPN certifies "Neurology with Special Qualification in Child Neurology": a child
+    # neurologist holds a neurology certificate, entered from pediatrics.
+    "child-neurology": "neurology",
+    # ABR's "Interventional Radiology and Diagnostic Radiology" is one dual certificate: the
+    # integrated residency includes diagnostic radiology, the independent one follows it.
+    "interventional-radiology": "diagnostic-radiology",
+}
 
 
 # --- Clinical domains across boards ---------------------------------------------------------

@@ -18,10 +18,11 @@ shared_certificate     0.95   f is the same certificate through another board (H
                               Palliative Medicine from Family Medicine for an internist)
 subspecialty           0.85   every road to f passes through t, directly or through a chain
                               (Interventional Cardiology for a Cardiovascular Disease or
-                              Internal Medicine aim; Child Neurology for Pediatrics or Neurology)
+                              Internal Medicine aim; Child Neurology for Pediatrics or Neurology;
+                              Interventional Radiology for Diagnostic Radiology)
 prerequisite           0.80   t requires f directly: its parent specialty, its one required
                               certificate, one of its entry routes (Pediatrics for Allergy and
-                              Immunology), or the specialty t is a special qualification in
+                              Immunology), or the specialty whose certificate t includes
 same_pathway           0.70   t and f require the same certificate directly (two fellowships
                               after Internal Medicine; two after Cardiovascular Disease)
 wider_pathway          0.60   a longer road shared: t is one of several entry routes into f
@@ -101,9 +102,10 @@ class Field:
     ``certificate`` is shared by the nodes of one certificate offered by several boards
     (e.g. every Hospice and Palliative Medicine node). ``requires`` are the certificates
     any one of which must come first (its entry routes); empty means just the parent.
-    ``within`` is the specialty whose certificate this one is a special qualification in,
-    held as well as the route (Child Neurology is ABPN's "Neurology with Special
-    Qualification in Child Neurology", entered from Pediatrics); None for most.
+    ``within`` is the specialty whose certificate this one includes, held as well as the
+    route (Child Neurology is ABPN's "Neurology with Special Qualification in Child
+    Neurology", entered from Pediatrics; Interventional Radiology is a dual certificate
+    with Diagnostic Radiology); None for most.
     ``domains`` and ``families`` are slugs named in ``Graph.domain_names`` /
     ``Graph.family_names``.
     """
@@ -275,7 +277,7 @@ def _classify(graph: Graph, target: str, other: str) -> tuple[Rung, str, str]:
     ancestors = graph._ancestors
     if target in graph._required[other]:
         if f.within == target:
-            return SUBSPECIALTY, "Special qualification in your target: {name}", other
+            return SUBSPECIALTY, "Certified in your target too: {name}", other
         if f.parent is not None and f.parent in (target, fields[target].parent):
             return SUBSPECIALTY, "Subspecialty of your target: {name}", other
         return SUBSPECIALTY, "Builds on your target: {name}", other

@@ -300,7 +300,19 @@ def test_grades_strictly_decrease_down_the_ladder():
         ("internal-medicine", INTERVENTIONAL, SUBSPECIALTY, "Subspecialty of your target: Interventional Cardiology"),
         ("general-surgery", "vascular-surgery", SUBSPECIALTY, "Builds on your target: Vascular Surgery"),
         ("pediatrics", "child-neurology", SUBSPECIALTY, "Builds on your target: Child Neurology"),
-        ("neurology", "child-neurology", SUBSPECIALTY, "Special qualification in your target: Child Neurology"),
+        ("neurology", "child-neurology", SUBSPECIALTY, "Certified in your target too: Child Neurology"),
+        (
+            "diagnostic-radiology",
+            "interventional-radiology",
+            SUBSPECIALTY,
+            "Certified in your target too: Interventional Radiology and Diagnostic Radiology",
+        ),
+        (
+            "interventional-radiology",
+            "diagnostic-radiology",
+            PREREQUISITE,
+            "Your target's parent specialty: Diagnostic Radiology",
+        ),
         ("child-neurology", "neurology", PREREQUISITE, "Your target's parent specialty: Neurology"),
         ("neurology", "neurology--epilepsy", SUBSPECIALTY, "Subspecialty of your target: Epilepsy"),
         # One of several entry routes into the mentor's certificate: a wider road, not "builds on".
@@ -543,3 +555,10 @@ def test_build_accepts_small_valid_data():
 def test_build_refuses_broken_data(boards, domains, requires, related, message):
     with pytest.raises(ValueError, match=message):
         build_taxonomy(boards, FAMILIES, domains, requires, related, {})
+
+
+def test_build_refuses_a_broken_special_qualification():
+    with pytest.raises(ValueError, match="special qualification names an unknown specialty"):
+        build_taxonomy([ORTHO_BOARD], FAMILIES, (), {}, (), {"ortho": "missing"})
+    with pytest.raises(ValueError, match="requires itself"):
+        build_taxonomy([ORTHO_BOARD], FAMILIES, (), {}, (), {"ortho": "ortho--hand"})
