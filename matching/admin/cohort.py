@@ -178,9 +178,9 @@ class CohortRunAdmin(CoordinatorAdmin, AllowListAdmin):
             return HttpResponseRedirect(reverse("admin:matching_cohortrun_progress", args=[run.pk]))
         report = run.report
         pairs = Paginator(
-            run.pairs.select_related("mentee__mentee_profile", "mentor__mentor_profile__specialty").order_by(
-                "-score", "pk"
-            ),
+            run.pairs.select_related("mentee__mentee_profile", "mentor__mentor_profile__specialty")
+            .prefetch_related("mentor__mentor_profile__subspecialties")
+            .order_by("-score", "pk"),
             PAIRS_PER_PAGE,
         ).get_page(request.GET.get("page"))
         unmatched_page = Paginator(report.get("unmatched", []), UNMATCHED_PER_PAGE).get_page(request.GET.get("upage"))

@@ -122,6 +122,8 @@ def _specialty(
         if audience == "mentee" and mentor.profession and not mentor.is_physician and value > 0:
             # No board certificate: name the profession and the field it works in, not a certificate.
             text = f"{PROFESSION_LABELS[mentor.profession]} working in {_field_of(text)}"
+        elif audience == "mentor" and mentor.profession and not mentor.is_physician:
+            text = _without_certificate(text)
         if target == mentee.current_specialty:  # matched on their own field: it is no "target"
             text = own_specialty_text(text, audience)
     elif value >= 1.0:
@@ -155,6 +157,17 @@ def _profession(mentee: MenteeFeatures, mentor: MentorFeatures, audience: Audien
         share = RESEARCH_SHARE / (RESEARCH_SHARE + (1.0 - RESEARCH_SHARE) * base)
         found = [(found[0][0], found[0][1], 1.0 - share), (found[1][0], found[1][1], share)]
     return found
+
+
+def _without_certificate(text: str) -> str:
+    """A mentor-side field reason for a mentor with no board certificate (PA, NP, PT, ...): field, not certificate.
+
+    "Aims for Orthopaedic Surgery: your own certificate" -> "...: the field you work in";
+    "...: which requires your certificate first" -> "...: which builds on the field you work in".
+    """
+    text = text.replace("your own certificate", "the field you work in")
+    text = text.replace("requires your certificate first", "builds on the field you work in")
+    return text.replace("your certificate", "the field you work in")
 
 
 def _field_of(text: str) -> str:
