@@ -219,24 +219,36 @@ class Specialty(models.Model):
         Cardiology is reached from Internal Medicine (through Cardiovascular Disease), Hospice
         and Palliative Medicine from any of its ten boards, Rheumatology never from Dermatology.
         """
-        seen = {self.pk}
-        frontier = {self.pk}
-        boards: set[int] = set()
+        return not unreachable_from(specialty, [self])
+
+
+def unreachable_from(specialty: Specialty, certificates: Iterable[Specialty]) -> list[Specialty]:
+    """The ``certificates`` that ``specialty`` does not reach (``Specialty.reachable_from``), in order.
+
+    Reads the taxonomy's relations once (three queries), however many certificates are asked about.
+    """
+    rows = {row["pk"]: row for row in Specialty.objects.values("pk", "board_id", "parent_id", "certificate")}
+    requires: dict[int, set[int]] = {}
+    for source, target in Specialty.requires.through.objects.values_list("from_specialty_id", "to_specialty_id"):
+        requires.setdefault(source, set()).add(target)
+    sharing: dict[str, set[int]] = {}
+    for pk, row in rows.items():
+        if row["certificate"]:
+            sharing.setdefault(row["certificate"], set()).add(pk)
+
+    def reached(start: int) -> bool:
+        seen, frontier = {start}, [start]
         while frontier:
-            rows = list(Specialty.objects.filter(pk__in=frontier).values("board_id", "parent_id", "certificate"))
-            boards |= {row["board_id"] for row in rows}
-            found = {row["parent_id"] for row in rows if row["parent_id"]}
-            found |= set(
-                Specialty.requires.through.objects.filter(from_specialty_id__in=frontier).values_list(
-                    "to_specialty_id", flat=True
-                )
-            )
-            certificates = {row["certificate"] for row in rows if row["certificate"]}
-            if certificates:
-                found |= set(Specialty.objects.filter(certificate__in=certificates).values_list("pk", flat=True))
-            frontier = found - seen
-            seen |= found
-        return specialty.pk in seen or specialty.board_id in boards
+            row = rows[frontier.pop()]
+            if row["pk"] == specialty.pk or row["board_id"] == specialty.board_id:
+                return True
+            roads = {row["parent_id"]} if row["parent_id"] else set()
+            roads |= requires.get(row["pk"], set()) | sharing.get(row["certificate"], set())
+            frontier.extend(roads - seen)
+            seen |= roads
+        return False
+
+    return [each for each in certificates if each.pk not in rows or not reached(each.pk)]
 
 
 class ClinicalDomain(models.Model):
@@ -872,7 +884,7 @@ def validate_mentor_subspecialties(
     elif specialty is None:
         message = "Choose your specialty first: a subspecialty certificate is reached from one."
     else:
-        unreachable = [each.label for each in chosen if not each.reachable_from(specialty)]
+        unreachable = [each.label for each in unreachable_from(specialty, chosen)]
         if unreachable:
             message = (
                 f"{', '.join(unreachable)} cannot be reached from {specialty.name}: a subspecialty certificate "

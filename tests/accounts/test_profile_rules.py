@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import MenteeProfile, Specialty, User
+from accounts.models import MenteeProfile, Specialty, User, validate_mentor_subspecialties
 from tests.factories import make_coordinator, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +314,13 @@ def test_the_admin_refuses_what_the_page_refuses() -> None:
     response = client.post(page, data)
     assert response.status_code == 200
     assert "training_year" in response.context["adminform"].form.errors
+
+
+def test_checking_many_subspecialties_reads_the_taxonomy_once() -> None:
+    specialty = Specialty.objects.get(slug="internal-medicine")
+    chosen = list(Specialty.objects.subspecialties().select_related("parent"))
+    with CaptureQueriesContext(connection) as captured, pytest.raises(ValidationError) as refused:
+        validate_mentor_subspecialties(profession="md", specialty=specialty, subspecialties=chosen)
+    assert len(captured) <= 3
+    assert "Rheumatology (Internal Medicine)" not in str(refused.value)
+    assert "Dermatopathology (Dermatology)" in str(refused.value)
