@@ -25,14 +25,15 @@ prerequisite           0.80   t requires f directly: its parent specialty, its o
                               Immunology), or the specialty whose certificate t includes
 same_pathway           0.70   t and f require the same certificate directly (two fellowships
                               after Internal Medicine; two after Cardiovascular Disease)
+other_route            0.65   f is an entry route into t's certificate through another board
+                              (Internal Medicine for Sleep Medicine from Neurology)
 wider_pathway          0.60   a longer road shared: t is one of several entry routes into f
                               (Pediatrics for Allergy and Immunology, Orthopaedic Surgery for
-                              Plastic Surgery), f is earlier on t's chain, they share an
-                              earlier certificate, or f is an entry route into t's certificate
-                              through another board (Internal Medicine for Sleep Medicine from
-                              Neurology) or the other way round
+                              Plastic Surgery), f is required on every road to t, or a
+                              certificate is required on every road to both
 domain                 0.50   a clinical domain across boards (cardiovascular, musculoskeletal
-                              and sports, child health, ...) or a link an editor added
+                              and sports, child health, ...), a link an editor added, or f's
+                              certificate is open after t through another board
 family                 0.30   the same broad family (surgical, medical, diagnostic, ...)
 different              0.00   none of the above
 =====================  =====  ===============================================================
@@ -43,7 +44,7 @@ converse is ``prerequisite`` (one step) or ``wider_pathway`` (a chain).
 
 One lift sits beside the ladder because it depends on the mentee, not only on the two
 fields: ``own_route``. When the mentor's field is the mentee's own current specialty and it
-is a prerequisite or entry route of the target (the prerequisite rung), it counts
+is a route into the target (the prerequisite or other_route rung), it counts
 ``OWN_ROUTE.grade`` (0.82): above every other route into the target, still below a
 subspecialist of the target (a pediatrics resident aiming at Allergy and Immunology ranks a
 pediatrician above internists; an internal-medicine resident aiming at Cardiovascular
@@ -70,7 +71,8 @@ SHARED_CERTIFICATE = Rung("shared_certificate", 0.95, "the same certificate thro
 SUBSPECIALTY = Rung("subspecialty", 0.85, "the mentor's certificate requires the target")
 PREREQUISITE = Rung("prerequisite", 0.8, "the target requires the mentor's certificate (or it is an entry route)")
 SAME_PATHWAY = Rung("same_pathway", 0.7, "both require the same certificate")
-WIDER_PATHWAY = Rung("wider_pathway", 0.6, "a longer training road shared, or an entry route through another board")
+OTHER_ROUTE = Rung("other_route", 0.65, "a route into the target's certificate through another board")
+WIDER_PATHWAY = Rung("wider_pathway", 0.6, "a longer training road shared")
 DOMAIN = Rung("domain", 0.5, "a clinical domain across boards, or a link an editor added")
 FAMILY = Rung("family", 0.3, "the same broad family of fields")
 DIFFERENT = Rung("different", 0.0, "no relation")
@@ -83,6 +85,7 @@ LADDER: tuple[Rung, ...] = (
     SUBSPECIALTY,
     PREREQUISITE,
     SAME_PATHWAY,
+    OTHER_ROUTE,
     WIDER_PATHWAY,
     DOMAIN,
     FAMILY,
@@ -274,7 +277,6 @@ def _classify(graph: Graph, target: str, other: str) -> tuple[Rung, str, str]:
         return SAME, "Same certificate: {name}", other
     if t.certificate_key == f.certificate_key:
         return SHARED_CERTIFICATE, "Same certificate: {label}", other
-    ancestors = graph._ancestors
     if target in graph._required[other]:
         if f.within == target:
             return SUBSPECIALTY, "Certified in your target too: {name}", other
@@ -287,25 +289,35 @@ def _classify(graph: Graph, target: str, other: str) -> tuple[Rung, str, str]:
         return PREREQUISITE, "Required before your target: {name}", other
     if other == t.within:
         return PREREQUISITE, "Your target's parent specialty: {name}", other
-    if shared := _first(t.direct, f.direct):
+    # Shared roads count only where they are required: a certificate on *every* road to
+    # both fields. One of several entry routes (Plastic Surgery from Urology, Brain Injury
+    # Medicine from Child Neurology from Pediatrics) says nothing about the mentor's training.
+    required = graph._required
+    common = required[target] & required[other]
+    if shared := _first(t.direct, common & set(f.direct)):
         return SAME_PATHWAY, "Same training pathway: {name}", shared
-    if target in ancestors[other]:  # one of several roads into the mentor's certificate
+    if other in graph._entry_routes[t.certificate_key]:
+        # A route into the target's certificate through another board (Internal Medicine for
+        # Sleep Medicine from Neurology): below the target board's own routes; the mentee's
+        # own current specialty lifts it like any route (``own_route``).
+        return OTHER_ROUTE, "Another route into your target: {name}", other
+    if target in f.direct:  # one of several roads into the mentor's certificate
         return WIDER_PATHWAY, "Open after your target: {label}", other
-    if other in ancestors[target]:
+    if other in required[target]:
         return WIDER_PATHWAY, "Earlier on your target's pathway: {name}", other
-    if shared := _first(graph._nearest_first[target], ancestors[other]):
+    if shared := _first(graph._nearest_first[target], common):
         return WIDER_PATHWAY, "Same training pathway: {name}", shared
-    routes = graph._entry_routes
-    if other in routes[t.certificate_key]:
-        return WIDER_PATHWAY, "Another route into your target: {name}", other
-    if target in routes[f.certificate_key]:
-        return WIDER_PATHWAY, "Open after your target: {label}", other
     if t.domains & f.domains:
         domain = _first(graph.domain_names, t.domains & f.domains)
         if domain is not None:
             return DOMAIN, "Same clinical domain: {domain}", domain
     if other in graph.related.get(target, ()):
         return DOMAIN, "Related field: {name}", other
+    if target in graph._entry_routes[f.certificate_key]:
+        # The mentor's certificate is open after the target through another board (Hospice and
+        # Palliative Medicine from Family Medicine, for an anesthesiology aspirant): a field in
+        # reach, like a shared domain, but not the mentor's road.
+        return DOMAIN, "Open after your target: {label}", other
     if t.families & f.families:
         family = _first(graph.family_names, t.families & f.families)
         if family is not None:
@@ -320,6 +332,7 @@ _FOR_MENTOR = {
     "subspecialty": "a step on the road to your certificate",
     "prerequisite": "which requires your certificate first",
     "same_pathway": "the same training pathway as yours",
+    "other_route": "a route into your certificate through another board",
     "wider_pathway": "a training pathway that meets yours",
     "domain": "the same clinical domain",
     "family": "the same broad field",
@@ -336,12 +349,18 @@ def align_for_mentor(graph: Graph, target: str, other: str) -> Aligned:
 def own_route(value: float) -> float:
     """A grade lifted for a mentor field that is the mentee's own current specialty.
 
-    ``value`` is the field's grade for the target; a prerequisite (an entry route or a
-    required certificate, ``PREREQUISITE.grade``) becomes ``OWN_ROUTE.grade``, any other
-    grade is returned unchanged. Monotone, so lifting the best of several grades is the
-    best of the lifted grades (the vectorised kernel relies on it).
+    ``value`` is the field's grade for the target; a route into the target (an entry route
+    or a required certificate, ``PREREQUISITE.grade``; or a route through another board's
+    version of its certificate, ``OTHER_ROUTE.grade``) becomes ``OWN_ROUTE.grade``; any
+    other grade is returned unchanged. Applied per (target, field) pair before the best is
+    taken, in ``score_pair`` and in the kernel's own-route rows alike.
     """
-    return OWN_ROUTE.grade if PREREQUISITE.grade <= value < OWN_ROUTE.grade else value
+    return OWN_ROUTE.grade if lifts(value) else value
+
+
+def lifts(value: float) -> bool:
+    """Whether ``own_route`` lifts a grade: the route rungs, below ``OWN_ROUTE``."""
+    return PREREQUISITE.grade <= value < OWN_ROUTE.grade or value == OTHER_ROUTE.grade
 
 
 def own_route_text(text: str, audience: str) -> str:

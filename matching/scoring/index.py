@@ -30,7 +30,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from matching.scoring.alignment import OWN_ROUTE, PREREQUISITE, RELATED_AT_LEAST
+from matching.scoring.alignment import OWN_ROUTE, RELATED_AT_LEAST, lifts
 from matching.scoring.components import (
     DEFAULT_WEIGHTS,
     Alignment,
@@ -105,7 +105,7 @@ class SpecialtySpace:
         # Own routes (``alignment.own_route``): each (target, field) pair the lift raises gets
         # one extra row after the padding row, its lifted grade in the field's column and 0
         # elsewhere. A mentee whose current specialty is such a field aims at that row too.
-        lifted = np.argwhere((values >= PREREQUISITE.grade) & (values < OWN_ROUTE.grade))
+        lifted = np.argwhere(np.vectorize(lifts, otypes=[bool])(values))
         self._own_routes = {(int(t), int(f)): len(slugs) + 1 + k for k, (t, f) in enumerate(lifted)}
         self.rows = np.zeros((len(slugs) + 1 + len(lifted), len(slugs) + 1))
         self.rows[: len(slugs) + 1] = self.matrix

@@ -34,6 +34,7 @@ from matching.scoring.alignment import (
     SHARED_CERTIFICATE,
     SUBSPECIALTY,
     SYMMETRIC_RUNGS,
+    OTHER_ROUTE,
     WIDER_PATHWAY,
 )
 from matching.scoring.components import MenteeFeatures, MentorFeatures, best_alignment
@@ -282,7 +283,7 @@ def test_grades_strictly_decrease_down_the_ladder():
     assert grades[0] == 1.0 and grades[-1] == 0.0
     assert [rung.key for rung in LADDER] == [
         "same", "shared_certificate", "subspecialty", "prerequisite", "same_pathway",
-        "wider_pathway", "domain", "family", "different",
+        "other_route", "wider_pathway", "domain", "family", "different",
     ]  # fmt: skip
 
 
@@ -340,15 +341,24 @@ def test_grades_strictly_decrease_down_the_ladder():
         (
             "neurology--sleep-medicine",
             "internal-medicine",
-            WIDER_PATHWAY,
+            OTHER_ROUTE,
             "Another route into your target: Internal Medicine",
         ),
+        # Shared roads count only where required: the mentor's own road did not pass through the target.
         (
             "internal-medicine",
             "neurology--sleep-medicine",
-            WIDER_PATHWAY,
+            DOMAIN,
             "Open after your target: Sleep Medicine (Neurology)",
         ),
+        (
+            "anesthesiology",
+            "family-medicine--hospice-and-palliative-medicine",
+            DOMAIN,
+            "Open after your target: Hospice and Palliative Medicine (Family Medicine)",
+        ),
+        ("urology--pediatric-urology", "plastic-surgery", FAMILY, "Same broad field: surgical specialties"),
+        (ORTHO_SPORTS, "plastic-surgery", FAMILY, "Same broad field: surgical specialties"),
         (
             ORTHO,
             "family-medicine--sports-medicine",
@@ -405,7 +415,12 @@ def test_alignment_is_symmetric_where_it_should_be(a, b):
     forward, backward = alignment_reason(a, b), alignment_reason(b, a)
     assert forward.score in GRADES
     assert (forward.score == 1.0) == (a == b)
-    if forward.rung in SYMMETRIC_RUNGS or backward.rung in SYMMETRIC_RUNGS:
+    if OTHER_ROUTE in (forward.rung, backward.rung):
+        # Its converse: the mentor's certificate open after the target through another board,
+        # at the domain grade (or higher where a closer relation holds that way round).
+        converse = backward if forward.rung == OTHER_ROUTE else forward
+        assert converse.score >= DOMAIN.grade
+    elif forward.rung in SYMMETRIC_RUNGS or backward.rung in SYMMETRIC_RUNGS:
         assert forward.rung == backward.rung
     if forward.rung == SUBSPECIALTY:  # the converse of "builds on" is a prerequisite, near or far
         assert backward.rung in {PREREQUISITE, WIDER_PATHWAY}
@@ -423,12 +438,17 @@ def test_each_relation_earns_at_least_its_rung(a, b):
         assert score >= SUBSPECIALTY.grade
     if b in t.direct or b == t.within:
         assert score >= PREREQUISITE.grade
-    if a in graph.ancestors(b):
+    if a in f.direct:
         assert score >= WIDER_PATHWAY.grade
-    if set(t.direct) & set(f.direct):
+    # Shared roads count where required on every road (one of several entry routes does not).
+    if set(t.direct) & set(f.direct) & graph.required(a) & graph.required(b):
         assert score >= SAME_PATHWAY.grade
-    if graph.ancestors(a) & (graph.ancestors(b) | {b}):
+    if graph.required(a) & (graph.required(b) | {b}):
         assert score >= WIDER_PATHWAY.grade
+    if b in {route for node in graph.boards_of(a) for route in graph.fields[node].direct}:
+        assert score >= OTHER_ROUTE.grade
+    if a in {route for node in graph.boards_of(b) for route in graph.fields[node].direct}:
+        assert score >= DOMAIN.grade
     if t.domains & f.domains:
         assert score >= DOMAIN.grade
     if t.families & f.families:
@@ -450,8 +470,8 @@ def test_builds_on_only_where_every_road_passes_through_the_target(a, b):
     graph = TAXONOMY.graph
     if alignment_reason(a, b).rung == SUBSPECIALTY:
         assert a in graph.required(b)
-    elif a in graph.ancestors(b) and a != b:
-        assert alignment(a, b) in {PREREQUISITE.grade, SAME_PATHWAY.grade, WIDER_PATHWAY.grade}
+    elif a in graph.fields[b].direct:  # one of several roads into the mentor's field
+        assert alignment(a, b) in {PREREQUISITE.grade, SAME_PATHWAY.grade, OTHER_ROUTE.grade, WIDER_PATHWAY.grade}
 
 
 ROUTED = [slug for slug in SLUGS if TAXONOMY.graph.fields[slug].direct or TAXONOMY.graph.fields[slug].within]

@@ -120,7 +120,7 @@ def test_mentorship_journey(new_page: Callable[[], Any], shot: Shot) -> None:
     shot(mentee, "directory")
 
     # Filters swap the results in place (HTMX) and push the URL.
-    mentee.get_by_label("Search").fill("sports")
+    mentee.get_by_label("Search", exact=True).fill("sports")
     expect(cards).to_have_count(2)
     expect(mentee).to_have_url(re.compile(r"q=sports"))
     mentee.get_by_text("More filters").click()  # the less used filters sit in a closed panel
