@@ -27,6 +27,7 @@ from matching.scoring.alignment import (
     DOMAIN,
     FAMILY,
     LADDER,
+    OTHER_ROUTE,
     PREREQUISITE,
     RELATED_AT_LEAST,
     SAME,
@@ -34,7 +35,6 @@ from matching.scoring.alignment import (
     SHARED_CERTIFICATE,
     SUBSPECIALTY,
     SYMMETRIC_RUNGS,
-    OTHER_ROUTE,
     WIDER_PATHWAY,
 )
 from matching.scoring.components import MenteeFeatures, MentorFeatures, best_alignment
