@@ -212,12 +212,12 @@ class Specialty(models.Model):
         """Whether a physician certified in ``specialty`` (a primary one) can hold this certificate.
 
         The roads into a certificate are the taxonomy's own relations (accounts/taxonomy_data.py,
-        as the admin left them): its parent specialty, every board's node of the same
-        certificate (the co-sponsoring boards), and its entry routes (``requires``), followed
-        back to where they start. ``specialty`` reaches the certificate when it is on one of
-        those roads or certified by the same board as a node on them: Interventional
+        as the admin left them): its parent specialty and its entry routes (``requires``),
+        followed back to where they start. ``specialty`` reaches the certificate when it is on
+        one of those roads or certified by the same board as a node on them: Interventional
         Cardiology is reached from Internal Medicine (through Cardiovascular Disease), Hospice
-        and Palliative Medicine from any of its ten boards, Rheumatology never from Dermatology.
+        and Palliative Medicine from each of its ten boards through that board's version,
+        Rheumatology never from Dermatology.
         """
         return not unreachable_from(specialty, [self])
 
@@ -225,16 +225,14 @@ class Specialty(models.Model):
 def unreachable_from(specialty: Specialty, certificates: Iterable[Specialty]) -> list[Specialty]:
     """The ``certificates`` that ``specialty`` does not reach (``Specialty.reachable_from``), in order.
 
-    Reads the taxonomy's relations once (three queries), however many certificates are asked about.
+    Reads the taxonomy's relations once (two queries), however many certificates are asked about.
+    A certificate several boards offer is reached through the version of the mentor's own
+    road: a psychiatrist holds Sleep Medicine through ABPN, not Sleep Medicine (Anesthesiology).
     """
-    rows = {row["pk"]: row for row in Specialty.objects.values("pk", "board_id", "parent_id", "certificate")}
+    rows = {row["pk"]: row for row in Specialty.objects.values("pk", "board_id", "parent_id")}
     requires: dict[int, set[int]] = {}
     for source, target in Specialty.requires.through.objects.values_list("from_specialty_id", "to_specialty_id"):
         requires.setdefault(source, set()).add(target)
-    sharing: dict[str, set[int]] = {}
-    for pk, row in rows.items():
-        if row["certificate"]:
-            sharing.setdefault(row["certificate"], set()).add(pk)
 
     def reached(start: int) -> bool:
         seen, frontier = {start}, [start]
@@ -243,7 +241,7 @@ def unreachable_from(specialty: Specialty, certificates: Iterable[Specialty]) ->
             if row["pk"] == specialty.pk or row["board_id"] == specialty.board_id:
                 return True
             roads = {row["parent_id"]} if row["parent_id"] else set()
-            roads |= requires.get(row["pk"], set()) | sharing.get(row["certificate"], set())
+            roads |= requires.get(row["pk"], set())
             frontier.extend(roads - seen)
             seen |= roads
         return False
@@ -791,6 +789,11 @@ def validate_mentee_path(
             "Only residents and fellows train in a specialty now: leave this empty, or choose resident or "
             "fellow as your stage (the specialties you aim for go under your goals)."
         )
+    elif current_specialty is not None and stage == MenteeProfile.Stage.RESIDENT and current_specialty.parent_id:
+        errors["current_specialty"] = (
+            f"{current_specialty.label}: a fellowship, and residents train in a specialty. Choose the "
+            "specialty of your residency, or fellow as your stage (the fellowships you aim for go under your goals)."
+        )
     if training_year is not None and not in_training:
         errors["training_year"] = (
             "Only residents and fellows have a postgraduate year (PGY): leave it empty, or choose resident or "
@@ -888,8 +891,9 @@ def validate_mentor_subspecialties(
         if unreachable:
             message = (
                 f"{', '.join(unreachable)} cannot be reached from {specialty.name}: a subspecialty certificate "
-                "comes after its own specialty, one of the specialties whose boards co-sponsor it, or one of "
-                "its entry routes. Change your specialty, or remove the subspecialty."
+                "comes after its own specialty or one of its entry routes, and a certificate several boards "
+                "offer is held through your own board's version. Choose that version, change your specialty, "
+                "or remove the subspecialty."
             )
     if message:
         raise ValidationError({"subspecialties": message})

@@ -107,6 +107,7 @@ class MentorCardSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "profession",
+            "research_doctorate",
             "specialty",
             "subspecialties",
             "board_certified",

@@ -87,6 +87,7 @@ def explain(
     ``points`` maps a component to its share of the score. For a mentee with a target
     the field reason always comes first, even when it earned nothing ("Different field:
     Otolaryngology"): a card must never hide how the mentor's field relates to the aim.
+    For an MD/PhD mentee the physician-scientist reason comes next.
     """
     found: list[Reason] = []
     field: list[Reason] = []
@@ -100,7 +101,10 @@ def explain(
         for code, text, share in _EXPLAINERS[component](mentee, mentor, audience):
             found.append(Reason(code, text, component, round(earned * share, 1)))
     found.sort(key=lambda reason: (-reason.points, reason.code, reason.text))
-    return field + found
+    # What the mentee asked for by name comes next, whatever its points: an MD/PhD mentee's
+    # physician-scientist reason is a quarter of one component and would sink off the card.
+    asked = [reason for reason in found if reason.code == "profession.research"]
+    return field + asked + [reason for reason in found if reason not in asked]
 
 
 def _specialty(
@@ -142,7 +146,11 @@ def _profession(mentee: MenteeFeatures, mentor: MentorFeatures, audience: Audien
     if mentor.profession and base > 0:
         label = PROFESSION_LABELS[mentor.profession]
         if audience == "mentee":
-            text = f"{label}: the path you chose" if base >= 1.0 else f"{label}: close to the path you chose ({aim})"
+            text = (
+                f"{label}: the profession you are heading for"
+                if base >= 1.0
+                else f"{label}: close to the profession you are heading for ({aim})"
+            )
         else:
             text = (
                 f"Heading for your profession: {aim}"

@@ -236,7 +236,7 @@ def test_the_api_refuses_contradictory_mentor_credentials(
         ("internal-medicine", ("internal-medicine", "rheumatology")),  # its own board
         ("internal-medicine", ("internal-medicine", "interventional-cardiology")),  # through cardiology
         ("pediatrics", ("internal-medicine", "adult-congenital-heart-disease")),  # an entry route
-        ("neurology", ("internal-medicine", "hospice-and-palliative-medicine")),  # a co-sponsoring board
+        ("neurology", ("psychiatry", "hospice-and-palliative-medicine")),  # its own board's version (ABPN)
     ],
 )
 def test_a_reachable_subspecialty_is_accepted(specialty: str, subspecialty: tuple[str, str]) -> None:
@@ -324,3 +324,28 @@ def test_checking_many_subspecialties_reads_the_taxonomy_once() -> None:
     assert len(captured) <= 3
     assert "Rheumatology (Internal Medicine)" not in str(refused.value)
     assert "Dermatopathology (Dermatology)" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("specialty", "subspecialty"),
+    [
+        ("psychiatry", ("anesthesiology", "sleep-medicine")),  # another board's version of a shared certificate
+        ("neurology", ("internal-medicine", "hospice-and-palliative-medicine")),
+    ],
+)
+def test_a_shared_certificate_is_held_through_the_mentors_own_board(
+    specialty: str, subspecialty: tuple[str, str]
+) -> None:
+    mentor = make_mentor(specialty=specialty)
+    response = api_as(mentor.user).patch(PROFILE, {"subspecialties": [sub(*subspecialty)]}, format="json")
+    assert response.status_code == 400, response.json()
+    assert "your own board's version" in response.json()["subspecialties"][0]
+
+
+def test_a_resident_trains_in_a_specialty_not_a_fellowship() -> None:
+    mentee = make_mentee(stage="resident")
+    fellowship = {"current_specialty": sub("orthopaedic-surgery", "orthopaedic-sports-medicine"), "training_year": 1}
+    response = api_as(mentee.user).patch(PROFILE, fellowship, format="json")
+    assert response.status_code == 400 and "current_specialty" in response.json(), response.json()
+    as_fellow = api_as(mentee.user).patch(PROFILE, {**fellowship, "stage": "fellow", "training_year": 5}, format="json")
+    assert as_fellow.status_code == 200, as_fellow.json()

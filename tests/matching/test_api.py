@@ -96,7 +96,7 @@ def test_directory_lists_best_match_first_with_score_and_reasons() -> None:
     first = body["results"][0]
     assert set(first) >= {
         "id", "name", "profession", "specialty", "subspecialties", "institution", "years_in_practice", "topics",
-        "kinds", "meeting_modes", "languages", "accepting", "remaining_capacity", "match",
+        "kinds", "meeting_modes", "languages", "accepting", "remaining_capacity", "match", "research_doctorate",
     }  # fmt: skip
     assert first["specialty"] == {"id": specialty_id("orthopaedic-surgery"), "name": "Orthopaedic Surgery"}
     assert first["subspecialties"][0]["id"] == specialty_id(SPORTS_ORTHO)
@@ -638,3 +638,16 @@ def test_demo_like_journey_with_tokens(isolated_cache: None) -> None:
     )
     assert (ended.status_code, ended.json()["status"]) == (200, "completed")
     assert Mentorship.objects.get().mentee_feedback == "Matched in orthopaedics!"
+
+
+def test_an_md_phd_mentee_sees_the_physician_scientist_on_the_card() -> None:
+    """The reason the mentee asked for by name comes right after the field, whatever its points."""
+    mentee = make_mentee(stage="undergraduate", md_phd=True, targets=("internal-medicine--cardiovascular-disease",))
+    scientist = make_mentor(specialty="internal-medicine", research_doctorate=True)
+    response = signed_in(mentee.user).get("/api/v1/mentors/")
+    assert response.status_code == 200
+    card = next(card for card in response.json()["results"] if card["id"] == scientist.user_id)
+    assert card["research_doctorate"] is True
+    texts = [reason["text"] for reason in card["match"]["reasons"]]
+    assert texts[1] == "Physician-scientist: holds a research doctorate too", texts
+    assert "Physician (MD): the profession you are heading for" in texts
