@@ -885,6 +885,7 @@ DOMAINS: tuple[Domain, ...] = (
             "pediatrics--pediatric-gastroenterology",
             "pediatrics--pediatric-transplant-hepatology",
             "colon-and-rectal-surgery",
+            "general-surgery",  # the alimentary tract is core general surgery (ABS)
         ),
     ),
     Domain(
@@ -991,6 +992,9 @@ DOMAINS: tuple[Domain, ...] = (
 # Pairs an editor judged related although no certificate, pathway or domain joins them.
 RELATED: tuple[tuple[str, str], ...] = (
     ("psychiatry", "neurology"),  # one board (ABPN), shared neuropsychiatry
+    ("psychiatry", "child-neurology"),  # one board (ABPN), as with neurology
+    ("neurology", "internal-medicine"),  # a neurology residency's PGY-1 is internal medicine (ACGME Neurology)
+    ("radiation-oncology", "diagnostic-radiology"),  # one board (ABR), imaging in every treatment plan
     ("psychiatry--forensic-psychiatry", "anatomic-and-clinical-pathology--forensic-pathology"),
     ("radiation-oncology", "medical-physics"),
     ("occupational-medicine", "physical-medicine-and-rehabilitation"),
