@@ -852,7 +852,7 @@ def validate_mentor_credentials(*, profession: str, specialty: Specialty | None,
         errors["board_certified"] = (
             "Choose your profession first: board certification (ABMS or AOA) is a physician's."
             if not profession
-            else f"Board certification (ABMS or AOA) is a physician's, and your profession is "
+            else f"Board certification (ABMS or AOA) is a physician's, and the profession given is "
             f"{_profession_label(profession)}: leave it unticked."
         )
     if errors:
@@ -878,7 +878,7 @@ def validate_mentor_subspecialties(
         message = (
             "Choose your profession first: subspecialty certificates are physicians'."
             if not profession
-            else f"Subspecialty certificates (ABMS or AOA) are physicians', and your profession is "
+            else f"Subspecialty certificates (ABMS or AOA) are physicians', and the profession given is "
             f"{_profession_label(profession)}: choose the field you work in as your specialty and leave "
             "subspecialties empty."
         )
