@@ -596,11 +596,15 @@ def test_any_pair_scores_between_0_and_100_with_components_in_range(
     assert 0.0 <= match.score <= 100.0
     assert round(match.score, 1) == match.score
     assert all(0.0 <= value <= 1.0 for value in match.components.values())
-    # The field reason leads whenever the mentee has a target; the rest are best first.
+    # The field reason leads whenever the mentee has a target, then the physician-scientist
+    # reason an MD/PhD mentee asked for; the rest are best first.
     rest = match.reasons[1:] if mentee.target_specialties else match.reasons
     if mentee.target_specialties:
         assert match.reasons[0].component == "specialty"
-    assert [r.points for r in rest] == sorted((r.points for r in rest), reverse=True)
+    asked = [r for r in rest if r.code == "profession.research"]
+    others = [r for r in rest if r.code != "profession.research"]
+    assert rest == asked + others and (not asked or mentee.md_phd)
+    assert [r.points for r in others] == sorted((r.points for r in others), reverse=True)
     assert all(reason.text and reason.points > 0 for reason in rest)
 
 
