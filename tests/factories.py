@@ -88,6 +88,15 @@ def make_mentor(
     return profile
 
 
+def api_client(user: Any) -> Any:
+    """A DRF ``APIClient`` authenticated as ``user`` (no sign-in round trip)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
 def make_coordinator(*, email: str | None = None) -> User:
     user = make_user(email=email, is_staff=True, first_name="Cora", last_name="Coordinator")
     user.groups.add(Group.objects.get(name="Coordinators"))

@@ -16,20 +16,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
 
-from accounts.models import MenteeProfile, Specialty, User, validate_mentor_subspecialties
-from tests.factories import make_coordinator, make_mentee, make_mentor
+from accounts.models import MenteeProfile, Specialty, validate_mentor_subspecialties
+from tests.factories import api_client, make_coordinator, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 
 PROFILE = "/api/v1/me/profile/"
 
 
-def api_as(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+api_as = api_client
 
 
 def pk(slug: str) -> int:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from accounts.models import MentorProfile, Program, User
 from accounts.services import verify_mentor
@@ -21,7 +20,7 @@ from matching.models import CohortRun, MentoringPolicy
 from matching.services import cohort
 from matching.services import directory as engine
 from matching.services.requests import RuleBroken
-from tests.factories import make_coordinator, make_mentee, make_mentor
+from tests.factories import api_client, make_coordinator, make_mentee, make_mentor
 from tests.matching.test_cohort import proposed as cohort_run
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +30,7 @@ SUGGESTED = "/api/v1/mentees/suggested/"
 NEAR_PEERS = (MentorProfile.Profession.MEDICAL_STUDENT, MentorProfile.Profession.RESIDENT)
 
 
-def signed_in(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+signed_in = api_client
 
 
 def listed(user: User) -> set[int]:

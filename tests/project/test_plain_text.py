@@ -7,28 +7,22 @@ Every CharField and TextField of our apps is cleaned on save, whichever path wro
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.apps import apps
 from django.db import models
 from hypothesis import given
 from hypothesis import strategies as st
-from rest_framework.test import APIClient
 
 from accounts.models import MentorProfile, User
 from accounts.text import APPS, plain_text
 from matching.models import Message
-from tests.factories import make_mentee, make_mentor, make_mentorship
+from tests.factories import api_client, make_mentee, make_mentor, make_mentorship
 
 DISGUISING = [*"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069", "\x00", "\x07", "\x1b", "\x85"]
 SPOOF = "Dr. Smith \u202egpj.exe"
 
 
-def client_for(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+client_for = api_client
 
 
 @given(st.text())
